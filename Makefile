@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iopf-bpf: BPF policies for IOMMU I/O page faults.
+#
+#   make demo     build, boot, load a policy, fire faults, show what happened
+#   make check    run every test (host and VM) and print "N passed, N failed"
+#   make kernel   build the patched Linux 6.12 test kernel
+#   make patches  write the kernel side as a patch series to build/patches
+#   make vm-shell a shell in the test VM
+#
+# Each target installs what it needs from Debian's archive on first use.
+
+SHELL := /bin/bash
+REPO := $(CURDIR)
+B := $(REPO)/build
+KSRC := $(shell bash -c '. tools/lib/kvars.sh && echo $$KSRC')
+KOBJ := $(shell bash -c '. tools/lib/kvars.sh && echo $$KOBJ')
+
+CLANG ?= clang-16
+LLVM_STRIP ?= llvm-strip-16
+CC := ccache gcc
+# Our -g objects hit the cache from any clone path
+export CCACHE_NOHASHDIR := 1
+
+LIBBPF := $(B)/libbpf
+BPFTOOL := $(B)/bpftool/bpftool
+VMLINUX_H := $(B)/vmlinux.h
+CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -I$(REPO)/include/uapi -I$(LIBBPF)/include -I$(B)/include
+LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
+
+.PHONY: all deps kernel userspace tools check demo patches vm-shell clean
+all: kernel userspace
+
+deps:
+	@tools/install-deps
+
+kernel: deps
+	@kernel/build.sh kernel
+
+# libbpf, bpftool and vmlinux.h from the tree we boot, so they match it.
+tools: $(LIBBPF)/libbpf.a $(BPFTOOL) $(VMLINUX_H)
+
+$(LIBBPF)/libbpf.a: | $(KOBJ)/vmlinux
+	@mkdir -p $(LIBBPF)
+	$(MAKE) -s -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF)/ CC="$(CC)" $(LIBBPF)/libbpf.a
+	$(MAKE) -s -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF)/ DESTDIR=$(LIBBPF) prefix= install_headers >/dev/null
+
+$(BPFTOOL): | $(KOBJ)/vmlinux
+	@mkdir -p $(B)/bpftool
+	$(MAKE) -s -C $(KSRC)/tools/bpf/bpftool OUTPUT=$(B)/bpftool/ CC="$(CC)" HOSTCC="$(CC)" >/dev/null
+
+$(VMLINUX_H): $(KOBJ)/vmlinux $(BPFTOOL)
+	$(BPFTOOL) btf dump file $(KOBJ)/vmlinux format c >$@.tmp && mv $@.tmp $@
+
+include user/Makefile.inc
+include bpf/Makefile.inc
+include selftests/Makefile.inc
+
+userspace: tools $(USER_PROGS) $(BPF_OBJS) $(SELFTEST_PROGS)
+
+check: kernel
+	@$(MAKE) -s userspace
+	@selftests/run
+
+demo: kernel
+	@$(MAKE) -s userspace
+	@tools/demo
+
+patches: deps
+	@kernel/make-patches $(B)/patches
+
+vm-shell: kernel
+	@tools/vm/run -i
+
+clean:
+	rm -rf $(B)

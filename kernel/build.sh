@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the iopf-bpf test kernel from Debian's linux-source-6.12.
+#
+# The tree lives at a fixed path outside the clone (IOPF_KCACHE) so that
+# ccache and make stay warm across clones: with -g, ccache hashes the build
+# directory, so a tree at a new path would miss everything.
+#
+#   kernel/build.sh [tree|config|kernel|debian-check|vars]
+#
+# tree:          extract the pristine tree once, overlay kernel/src and apply
+#                kernel/patches; files whose content did not change keep
+#                their mtime, so make rebuilds only what we touched.
+# config:        tree + merge kernel/iopf.config onto tinyconfig, verify it.
+# kernel:        config + build bzImage (default).
+# debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tools/lib/kvars.sh"
+
+log() { printf 'kernel: %s\n' "$*" >&2; }
+
+extract_pristine() {
+	[ -f "$KPRISTINE/.iopf-extracted" ] && return 0
+	[ -f "$KTARBALL" ] || { log "missing $KTARBALL (package linux-source-6.12)"; exit 1; }
+	log "extracting $KTARBALL"
+	rm -rf "$KPRISTINE.tmp"
+	mkdir -p "$KPRISTINE.tmp"
+	tar -xJf "$KTARBALL" -C "$KPRISTINE.tmp" --strip-components=1
+	touch "$KPRISTINE.tmp/.iopf-extracted"
+	rm -rf "$KPRISTINE"
+	mv "$KPRISTINE.tmp" "$KPRISTINE"
+}
+
+# Patch files in series order.
+series_patches() {
+	sed -e 's/#.*//' "$KPATCHES/series" | awk 'NF { print $1 }' |
+		while read -r p; do echo "$KPATCHES/$p"; done
+}
+
+# New files: kernel/src/ mirrors the tree; include/uapi/ is shared with
+# BPF and user space and lands in the tree's include/uapi/.
+overlay_files() {
+	local f
+	(cd "$KSRC_OVERLAY" && find . -type f ! -name '*~' | sed 's#^\./##') |
+		while read -r f; do echo "$KSRC_OVERLAY/$f $f"; done
+	(cd "$REPO" && find include/uapi -type f -name '*.h') |
+		while read -r f; do echo "$REPO/$f $f"; done
+}
+
+# Files the overlay owns: our new files plus every stock file a patch touches.
+stage_overlay() {
+	local stage=$1 p f src rel
+	series_patches | while read -r p; do
+		sed -n 's#^+++ b/##p' "$p"
+	done | sort -u | while read -r f; do
+		mkdir -p "$stage/$(dirname "$f")"
+		if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$stage/$f"; fi
+	done
+	series_patches | while read -r p; do
+		patch -d "$stage" -p1 -s -f --no-backup-if-mismatch <"$p" ||
+			{ log "patch $(basename "$p") does not apply"; exit 1; }
+	done
+	overlay_files | while read -r src rel; do
+		mkdir -p "$stage/$(dirname "$rel")"
+		cp "$src" "$stage/$rel"
+	done
+}
+
+sync_tree() {
+	extract_pristine
+	if [ ! -f "$KSRC/.iopf-copied" ]; then
+		log "copying pristine tree to $KSRC"
+		rm -rf "$KSRC"
+		cp -a "$KPRISTINE" "$KSRC"
+		touch "$KSRC/.iopf-copied"
+	fi
+	local stage manifest=$KSRC/.iopf-overlay f
+	stage=$(mktemp -d)
+	stage_overlay "$stage"
+	# Files we overlaid before but no longer own go back to pristine.
+	if [ -f "$manifest" ]; then
+		while read -r f; do
+			[ -e "$stage/$f" ] && continue
+			if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$KSRC/$f"
+			else rm -f "$KSRC/$f"; fi
+		done <"$manifest"
+	fi
+	(cd "$stage" && find . -type f | sed 's#^\./##' | sort) >"$manifest.new"
+	while read -r f; do
+		if ! cmp -s "$stage/$f" "$KSRC/$f"; then
+			mkdir -p "$(dirname "$KSRC/$f")"
+			cp "$stage/$f" "$KSRC/$f"
+			log "updated $f"
+		fi
+	done <"$manifest.new"
+	mv "$manifest.new" "$manifest"
+	rm -rf "$stage"
+}
+
+kmake() {
+	make -C "$KSRC" O="$1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc" "${@:2}"
+}
+
+# Every option in the fragment must survive olddefconfig.
+verify_config() {
+	local cfg=$1 frag=$2 line bad=0
+	while read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qxF "$line" "$cfg" || { log "config: $line was dropped"; bad=1; }
+	done <"$frag"
+	[ $bad = 0 ] || { log "required options missing from $cfg"; exit 1; }
+}
+
+make_config() {
+	local stamp hash
+	sync_tree
+	mkdir -p "$KOBJ"
+	hash=$(cat "$KFRAGMENT" "$KSRC/.iopf-overlay" | sha256sum | cut -c1-16)
+	stamp=$KOBJ/.iopf-config-hash
+	if [ ! -f "$KOBJ/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+		log "generating .config"
+		kmake "$KOBJ" tinyconfig >/dev/null
+		"$KSRC/scripts/kconfig/merge_config.sh" -m -O "$KOBJ" "$KOBJ/.config" "$KFRAGMENT" >/dev/null
+		kmake "$KOBJ" olddefconfig >/dev/null
+		echo "$hash" >"$stamp"
+	fi
+	verify_config "$KOBJ/.config" "$KFRAGMENT"
+}
+
+build_kernel() {
+	make_config
+	log "building bzImage in $KOBJ"
+	kmake "$KOBJ" bzImage
+	# uapi headers (ours included) for the selftests and the loader
+	kmake "$KOBJ" headers >/dev/null
+	ln -sfn "$KOBJ" "$REPO/build/kobj"
+	ln -sfn "$KSRC" "$REPO/build/ksrc"
+	log "done: $KOBJ/arch/x86/boot/bzImage"
+}
+
+debian_check() {
+	local obj=$KCACHE/obj-debian
+	sync_tree
+	mkdir -p "$obj"
+	xz -dc "$KDEBCONFIG" >"$obj/.config"
+	printf 'CONFIG_IOPF_BPF=y\n' >>"$obj/.config"
+	# No signing keys or module tooling needed for a compile check.
+	sed -i -e 's/^CONFIG_SYSTEM_TRUSTED_KEYS=.*/CONFIG_SYSTEM_TRUSTED_KEYS=""/' \
+		-e 's/^CONFIG_MODULE_SIG_KEY=.*/CONFIG_MODULE_SIG_KEY=""/' \
+		-e 's/^CONFIG_SYSTEM_REVOCATION_KEYS=.*/CONFIG_SYSTEM_REVOCATION_KEYS=""/' "$obj/.config"
+	kmake "$obj" olddefconfig >/dev/null
+	grep -qx 'CONFIG_IOPF_BPF=y' "$obj/.config" || { log "debian config: IOPF_BPF not selectable"; exit 1; }
+	grep -q '^CONFIG_IOMMUFD=y' "$obj/.config" && { log "debian config unexpectedly has IOMMUFD=y"; exit 1; }
+	kmake "$obj" prepare >/dev/null
+	kmake "$obj" drivers/iommu/
+}
+
+mkdir -p "$REPO/build"
+case "${1:-kernel}" in
+tree) sync_tree ;;
+config) make_config ;;
+kernel) build_kernel ;;
+debian-check) debian_check ;;
+vars) print_kvars ;;
+*) log "unknown step $1"; exit 2 ;;
+esac

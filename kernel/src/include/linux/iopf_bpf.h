@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF policies for recoverable I/O page faults (iopf-bpf)
+ *
+ * A policy is a BPF struct_ops map of type struct iopf_ops.  The fault path,
+ * iommu_report_device_fault(), asks the attached policies before it parks a
+ * partial request, before it decides that a request has no fault handler,
+ * and before it hands a group to a handler.  See Documentation in the
+ * iopf-bpf project (docs/policy-api.md) for the user's view.
+ */
+#ifndef __LINUX_IOPF_BPF_H
+#define __LINUX_IOPF_BPF_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+#include <uapi/linux/iopf_bpf.h>
+
+struct device;
+struct iopf_fault;
+struct iopf_group;
+struct iommu_attach_handle;
+
+/**
+ * struct iopf_ctx - What a policy may read about one page request
+ * @dev_name: dev_name() of the requesting device (truncated to fit)
+ * @addr: faulting address (page aligned)
+ * @pasid: PASID of the request; meaningful only if @pasid_valid
+ * @grpid: page request group index
+ * @perm: IOMMU_FAULT_PERM_* the request asks for
+ * @flags: IOMMU_FAULT_PAGE_REQUEST_* flags as reported by the IOMMU driver
+ * @nr_partial: partial requests of this device parked now, before this one
+ * @nr_partial_grpid: of those, the ones with this request's @grpid
+ * @pasid_valid: the request carries a PASID
+ * @last_page: this is the last request of its group (a response is owed)
+ * @has_default_handle: the kernel found a fault handler for this request
+ *	on its own (before any routing)
+ *
+ * The context is read-only: the verifier refuses writes and reads past it.
+ */
+struct iopf_ctx {
+	char dev_name[IOPF_DEV_NAME_LEN];
+	u64 addr;
+	u32 pasid;
+	u32 grpid;
+	u32 perm;
+	u32 flags;
+	u32 nr_partial;
+	u32 nr_partial_grpid;
+	bool pasid_valid;
+	bool last_page;
+	bool has_default_handle;
+};
+
+/**
+ * struct iopf_exit_info - Why a policy stopped, given to iopf_ops.exit()
+ * @kind: IOPF_EXIT_*
+ * @callback: IOPF_CB_* that caused an ejection, IOPF_CB_NONE otherwise
+ * @verdict: what that callback returned
+ * @pasid: PASID of the request that caused an ejection
+ * @dev_name: device of the request that caused an ejection
+ */
+struct iopf_exit_info {
+	u32 kind;
+	u32 callback;
+	s32 verdict;
+	u32 pasid;
+	char dev_name[IOPF_DEV_NAME_LEN];
+};
+
+/**
+ * struct iopf_ops - A BPF policy for I/O page faults
+ *
+ * All callbacks are optional and may not sleep (sleepable programs are
+ * refused at load).  They run in the caller of iommu_report_device_fault(),
+ * in process context, inside an RCU read-side section, never under
+ * iommu_fault_param->lock.  Every applicable policy is called for every
+ * request; for each decision the first policy (device-scoped ones first,
+ * then global ones, each in attach order) that returns something other
+ * than IOPF_DEFAULT wins.  A value a callback may not return is never
+ * obeyed: the request goes on as if that policy had returned IOPF_DEFAULT,
+ * and the policy is ejected (marked dead at once, detached from a work item,
+ * the reason kept in debugfs).
+ *
+ * Whatever the policies say, a request for which no fault handler is found
+ * (after routing) is answered IOMMU_PAGE_RESP_INVALID and
+ * iommu_report_device_fault() returns -EINVAL, as without iopf-bpf.
+ *
+ * @group: called for every request, partial or last.  May return
+ *	IOPF_GROUP_DROP for a partial request: it is freed at once, never
+ *	parked, never answered (PRI answers only the last request of a group).
+ *	Returning it for a last request ejects the policy.
+ * @route: called for every request, before the kernel decides whether a
+ *	fault handler exists.  May return IOPF_ROUTE_RID for a request with a
+ *	PASID that has no attach handle: the request then goes to the handler
+ *	of the device's RID attach handle, which the kernel looks up again and
+ *	which must have a fault handler.  Any other target is refused (policy
+ *	ejected).  Only bpf_iopf_rid_has_handler() may be called here.
+ * @respond: called for a last request only, before its group reaches a
+ *	handler.  May return IOPF_RESPOND_INVALID (the normal refusal),
+ *	IOPF_RESPOND_SUCCESS (the device will retry) or IOPF_RESPOND_FAILURE
+ *	(the device disables PRI; refused for a PCI virtual function).  The
+ *	group, with its gathered partial requests, is answered once with that
+ *	code and freed.
+ * @exit: called once when the policy stops, after the last call of any
+ *	other callback; @info says why.
+ * @name: unique name among attached policies, required
+ * @dev_name: dev_name() of the one device the policy applies to, or empty
+ *	for all devices.  Resolved when the policy is attached; the policy
+ *	is ejected when that device goes away.
+ */
+struct iopf_ops {
+	int (*group)(const struct iopf_ctx *ctx);
+	int (*route)(const struct iopf_ctx *ctx);
+	int (*respond)(const struct iopf_ctx *ctx);
+	void (*exit)(const struct iopf_exit_info *info);
+	char name[IOPF_OPS_NAME_LEN];
+	char dev_name[IOPF_DEV_NAME_LEN];
+};
+
+/* What the policies decided for one request; filled by iopf_bpf_decide() */
+struct iopf_bpf_verdict {
+	bool drop_partial;
+	bool respond;
+	int code;	/* enum iommu_page_response_code, if @respond */
+};
+
+#ifdef CONFIG_IOPF_BPF
+DECLARE_STATIC_KEY_FALSE(iopf_bpf_attached);
+
+static inline bool iopf_bpf_active(void)
+{
+	return static_branch_unlikely(&iopf_bpf_attached);
+}
+
+struct iommu_attach_handle *
+iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
+		struct iommu_attach_handle *handle,
+		struct iopf_bpf_verdict *verdict);
+bool iopf_bpf_respond(struct iopf_group *group,
+		      const struct iopf_bpf_verdict *verdict);
+void iopf_bpf_device_release(struct device *dev);
+#else
+static inline bool iopf_bpf_active(void)
+{
+	return false;
+}
+
+static inline struct iommu_attach_handle *
+iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
+		struct iommu_attach_handle *handle,
+		struct iopf_bpf_verdict *verdict)
+{
+	return handle;
+}
+
+static inline bool iopf_bpf_respond(struct iopf_group *group,
+				    const struct iopf_bpf_verdict *verdict)
+{
+	return false;
+}
+
+static inline void iopf_bpf_device_release(struct device *dev)
+{
+}
+#endif /* CONFIG_IOPF_BPF */
+
+#endif /* __LINUX_IOPF_BPF_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "iopf_mock.h"
+
+
+static int test_cmd(int iommufd, struct iommu_test_cmd *cmd)
+{
+	cmd->size = sizeof(*cmd);
+	return ioctl(iommufd, IOMMU_TEST_CMD, cmd) ? -errno : 0;
+}
+
+int mock_destroy_object(int iommufd, uint32_t id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return ioctl(iommufd, IOMMU_DESTROY, &cmd) ? -errno : 0;
+}
+
+int mock_open(uint32_t *ioas_id)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	int fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, IOMMU_IOAS_ALLOC, &cmd)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*ioas_id = cmd.out_ioas_id;
+	return fd;
+}
+
+int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = ioas_id,
+	};
+	int ret = test_cmd(iommufd, &cmd);
+
+	if (ret)
+		return ret;
+	memset(dev, 0, sizeof(*dev));
+	dev->iommufd = iommufd;
+	dev->ioas_id = ioas_id;
+	dev->stdev_id = cmd.mock_domain_flags.out_stdev_id;
+	dev->hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
+	dev->idev_id = cmd.mock_domain_flags.out_idev_id;
+	dev->mock_id = cmd.mock_domain_flags.out_mock_id;
+	dev->fault_fd = -1;
+	snprintf(dev->name, sizeof(dev->name), "iommufd_mock%u", dev->mock_id);
+	return 0;
+}
+
+static int hwpt_alloc(struct mock_dev *dev, uint32_t pt_id, uint32_t flags,
+		      uint32_t fault_id, bool nested, uint32_t *out)
+{
+	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev->idev_id,
+		.pt_id = pt_id,
+		.fault_id = fault_id,
+	};
+
+	if (nested) {
+		cmd.data_type = IOMMU_HWPT_DATA_SELFTEST;
+		cmd.data_len = sizeof(data);
+		cmd.data_uptr = (uintptr_t)&data;
+	}
+	if (ioctl(dev->iommufd, IOMMU_HWPT_ALLOC, &cmd))
+		return -errno;
+	*out = cmd.out_hwpt_id;
+	return 0;
+}
+
+static int replace(struct mock_dev *dev, uint32_t pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = dev->stdev_id,
+		.mock_domain_replace.pt_id = pt_id,
+	};
+
+	return test_cmd(dev->iommufd, &cmd);
+}
+
+int mock_dev_enable_faults(struct mock_dev *dev)
+{
+	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	int ret;
+
+	if (ioctl(dev->iommufd, IOMMU_FAULT_QUEUE_ALLOC, &fa))
+		return -errno;
+	dev->fault_id = fa.out_fault_id;
+	dev->fault_fd = fa.out_fault_fd;
+	fcntl(dev->fault_fd, F_SETFL, O_NONBLOCK);
+
+	ret = hwpt_alloc(dev, dev->ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
+			 false, &dev->parent_hwpt_id);
+	if (!ret)
+		ret = hwpt_alloc(dev, dev->parent_hwpt_id,
+				 IOMMU_HWPT_FAULT_ID_VALID, dev->fault_id, true,
+				 &dev->iopf_hwpt_id);
+	if (!ret)
+		ret = replace(dev, dev->iopf_hwpt_id);
+	return ret;
+}
+
+int mock_dev_detach_faults(struct mock_dev *dev)
+{
+	return replace(dev, dev->ioas_id);
+}
+
+int mock_dev_destroy(struct mock_dev *dev)
+{
+	int ret = mock_destroy_object(dev->iommufd, dev->stdev_id);
+
+	if (dev->iopf_hwpt_id)
+		mock_destroy_object(dev->iommufd, dev->iopf_hwpt_id);
+	if (dev->parent_hwpt_id)
+		mock_destroy_object(dev->iommufd, dev->parent_hwpt_id);
+	if (dev->fault_fd >= 0) {
+		close(dev->fault_fd);
+		mock_destroy_object(dev->iommufd, dev->fault_id);
+	}
+	dev->fault_fd = -1;
+	dev->iopf_hwpt_id = dev->parent_hwpt_id = 0;
+	return ret;
+}
+
+int mock_fault(struct mock_dev *dev, const struct mock_fault *f, int *result)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_TRIGGER_IOPF,
+		.trigger_iopf = {
+			.dev_id = dev->idev_id,
+			.pasid = f->pasid,
+			.grpid = f->grpid,
+			.perm = f->perm,
+			.addr = f->addr,
+			.flags = f->partial ? MOCK_IOPF_PARTIAL : 0,
+		},
+	};
+	int ret = test_cmd(dev->iommufd, &cmd);
+
+	if (!ret && result)
+		*result = cmd.trigger_iopf.out_result;
+	return ret;
+}
+
+int mock_read_faults(struct mock_dev *dev, struct iommu_hwpt_pgfault *out,
+		     int max)
+{
+	ssize_t n = read(dev->fault_fd, out, max * sizeof(*out));
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return n / sizeof(*out);
+}
+
+int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code)
+{
+	struct iommu_hwpt_page_response resp = { .cookie = cookie, .code = code };
+
+	if (write(dev->fault_fd, &resp, sizeof(resp)) != sizeof(resp))
+		return -errno;
+	return 0;
+}
+
+int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
+		   uint32_t *lost)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_IOPF_RESPONSES,
+		.iopf_responses = { .uptr = (uintptr_t)out, .nr = max },
+	};
+	int ret = test_cmd(iommufd, &cmd);
+
+	if (ret)
+		return ret;
+	if (lost)
+		*lost = cmd.iopf_responses.out_lost;
+	return cmd.iopf_responses.nr;
+}
+
+int mock_count_responses(const struct iommu_test_iopf_response *log, int n,
+			 uint32_t mock_id, int code)
+{
+	int i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (log[i].mock_id == mock_id && (code < 0 || log[i].code == (uint32_t)code))
+			count++;
+	return count;
+}
+
+int mock_set_user_pasid_table(int iommufd, bool on, bool *was_on)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_IOPF_USER_PASID_TABLE,
+		.iopf_user_pasid_table.enable = on,
+	};
+	int ret = test_cmd(iommufd, &cmd);
+
+	if (!ret && was_on)
+		*was_on = cmd.iopf_user_pasid_table.out_was_enabled;
+	return ret;
+}

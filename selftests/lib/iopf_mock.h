@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Drive the iommufd mock IOMMU (CONFIG_IOMMUFD_TEST) as a fault source:
+ * a mock device attached to a nested HWPT with an iommufd fault queue,
+ * faults fired through IOMMU_TEST_OP_TRIGGER_IOPF, and the mock's log of
+ * every page response the "device" received.
+ */
+#ifndef IOPF_MOCK_H
+#define IOPF_MOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/iommufd.h>
+#include "iommufd_test.h"
+
+struct mock_dev {
+	int iommufd;
+	uint32_t ioas_id;
+	uint32_t stdev_id;	/* selftest object: destroy it to remove the device */
+	uint32_t idev_id;	/* iommufd device, for triggers */
+	uint32_t hwpt_id;	/* the paging domain it was created on */
+	uint32_t mock_id;	/* dev_name() is iommufd_mock<mock_id> */
+	char name[32];
+	uint32_t parent_hwpt_id, iopf_hwpt_id, fault_id;
+	int fault_fd;		/* -1 until mock_dev_enable_faults() */
+};
+
+struct mock_fault {
+	uint32_t pasid;		/* IOMMU_NO_PASID (0) for none */
+	uint32_t grpid;
+	uint32_t perm;
+	uint64_t addr;
+	bool partial;		/* not the last request of its group */
+};
+
+/* Open /dev/iommu and an IOAS; returns the iommufd or -errno */
+int mock_open(uint32_t *ioas_id);
+/* Create a mock device on @ioas_id (a plain domain: no fault handler) */
+int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev);
+/* Attach it to a nested HWPT with a fault queue (iommufd's handler) */
+int mock_dev_enable_faults(struct mock_dev *dev);
+/* Back to the plain domain: iommufd answers pending groups INVALID */
+int mock_dev_detach_faults(struct mock_dev *dev);
+/* Remove the device (and its fault objects) */
+int mock_dev_destroy(struct mock_dev *dev);
+
+/* Report one fault; *result gets iommu_report_device_fault()'s return */
+int mock_fault(struct mock_dev *dev, const struct mock_fault *f, int *result);
+
+/* Faults delivered to the fault fd: up to @max records, returns count */
+int mock_read_faults(struct mock_dev *dev, struct iommu_hwpt_pgfault *out,
+		     int max);
+/* Answer a group read from the fault fd */
+int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code);
+
+/* Drain the mock's response log: up to @max entries, returns count */
+int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
+		   uint32_t *lost);
+/* Responses for one device in @log[0..n), optionally with @code only */
+int mock_count_responses(const struct iommu_test_iopf_response *log, int n,
+			 uint32_t mock_id, int code);
+
+/* Make the mock act like Intel/AMD/SMMUv3 (false) or as stock (true) */
+int mock_set_user_pasid_table(int iommufd, bool on, bool *was_on);
+
+int mock_destroy_object(int iommufd, uint32_t id);
+
+#endif

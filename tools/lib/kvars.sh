@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# Paths shared by the kernel build, the VM runner and the user-space build.
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+KTARBALL=${KTARBALL:-/usr/src/linux-source-6.12.tar.xz}
+KVERSION=${KVERSION:-$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown)}
+# Outside the clone on purpose: see kernel/build.sh.
+KCACHE=${IOPF_KCACHE:-/var/cache/iopf-bpf/linux-$KVERSION}
+KPRISTINE=$KCACHE/pristine
+KSRC=$KCACHE/src
+KOBJ=$KCACHE/obj-test
+KSRC_OVERLAY=$REPO/kernel/src
+KPATCHES=$REPO/kernel/patches
+KFRAGMENT=$REPO/kernel/iopf.config
+KDEBCONFIG=${KDEBCONFIG:-/usr/src/linux-config-6.12/config.amd64_none_amd64.xz}
+BZIMAGE=$KOBJ/arch/x86/boot/bzImage
+
+print_kvars() {
+	local v
+	for v in REPO KVERSION KCACHE KSRC KOBJ BZIMAGE; do printf '%s=%s\n' "$v" "${!v}"; done
+}
