@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The iopf_ops hook: auto-response, routing and grouping decisions, their
+ * validation and ejection, and the kernel's bad-setup rule, through the
+ * mock IOMMU.  Exactly-once is counted in the mock's response log.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "iopf_mock.h"
+#include "iopf_test.h"
+#include "test_policy.skel.h"
+
+#define LOG_MAX 4096
+#define RESP_SUCCESS 0
+#define RESP_INVALID 1
+#define RESP_FAILURE 2
+#define PASID 0x42
+
+/* One mock device, one test policy (not loaded yet), the response log */
+struct env {
+	int fd;
+	uint32_t ioas_id;
+	struct mock_dev dev;
+	struct test_policy *skel;
+	struct bpf_link *link;
+	char name[32];
+	struct iommu_test_iopf_response log[LOG_MAX];
+	struct iommu_hwpt_pgfault faults[128];
+};
+
+static void env_setup(struct __test_metadata *_metadata, struct env *e)
+{
+	e->fd = mock_open(&e->ioas_id);
+	ASSERT_LE(0, e->fd);
+	ASSERT_LE(0, mock_responses(e->fd, e->log, LOG_MAX, NULL));
+	ASSERT_EQ(0, mock_dev_create(e->fd, e->ioas_id, &e->dev));
+	e->skel = test_policy__open();
+	ASSERT_NE(NULL, e->skel);
+	snprintf(e->name, sizeof(e->name), "t_%d_%.20s", getpid(), _metadata->name);
+	ASSERT_EQ(0, policy_name(e->skel->obj, e->name, NULL));
+}
+
+static void env_teardown(struct env *e)
+{
+	bpf_link__destroy(e->link);
+	test_policy__destroy(e->skel);
+	mock_dev_destroy(&e->dev);
+	mock_set_user_pasid_table(e->fd, true, NULL);
+	close(e->fd);
+}
+
+static int drain(struct env *e)
+{
+	return mock_responses(e->fd, e->log, LOG_MAX, NULL);
+}
+
+static int attach(struct env *e)
+{
+	int err = test_policy__load(e->skel);
+
+	if (err)
+		return err;
+	e->link = policy_attach(e->skel->obj);
+	return e->link ? 0 : -errno;
+}
+
+static void detach(struct env *e)
+{
+	bpf_link__destroy(e->link);
+	e->link = NULL;
+}
+
+static int fire(struct env *e, uint32_t pasid, uint32_t grpid, bool partial)
+{
+	struct mock_fault f = {
+		.pasid = pasid, .grpid = grpid, .partial = partial,
+		.addr = 0x100000 + grpid * 0x1000,
+		.perm = IOMMU_PGFAULT_PERM_READ,
+	};
+	int result = -12345;
+
+	if (mock_fault(&e->dev, &f, &result))
+		return -12345;
+	return result;
+}
+
+/* Expect the policy to be ejected for @reason, detached, and told so */
+static void expect_ejected(struct __test_metadata *_metadata, struct env *e,
+			   const char *reason, const char *callback,
+			   int verdict, uint32_t kind)
+{
+	struct iopf_ejection_info ej;
+
+	ASSERT_TRUE(policy_wait_detached(e->link, 5000));
+	ASSERT_TRUE(policy_wait_gone(e->name, 100));
+	ASSERT_TRUE(policy_ejection(e->name, &ej));
+	EXPECT_STREQ(reason, ej.reason);
+	EXPECT_STREQ(callback, ej.callback);
+	EXPECT_EQ(verdict, ej.verdict);
+	EXPECT_STREQ(e->dev.name, ej.device);
+	EXPECT_NE(0, ej.time_ns);
+	EXPECT_EQ(kind, e->skel->data->exit_kind);
+}
+
+FIXTURE(policy) {
+	struct env e;
+};
+
+FIXTURE_SETUP(policy)
+{
+	env_setup(_metadata, &self->e);
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	env_teardown(&self->e);
+}
+
+/* The three response codes a policy may choose */
+FIXTURE(respond) {
+	struct env e;
+};
+
+FIXTURE_VARIANT(respond) {
+	int verdict;
+	int code;
+};
+
+FIXTURE_VARIANT_ADD(respond, invalid) { .verdict = IOPF_RESPOND_INVALID, .code = RESP_INVALID };
+FIXTURE_VARIANT_ADD(respond, success) { .verdict = IOPF_RESPOND_SUCCESS, .code = RESP_SUCCESS };
+FIXTURE_VARIANT_ADD(respond, failure) { .verdict = IOPF_RESPOND_FAILURE, .code = RESP_FAILURE };
+
+FIXTURE_SETUP(respond)
+{
+	env_setup(_metadata, &self->e);
+}
+
+FIXTURE_TEARDOWN(respond)
+{
+	env_teardown(&self->e);
+}
+
+/*
+ * Auto-response: one response per group with the policy's code, nothing on
+ * the fault fd, the parked partials freed with the group.
+ */
+TEST_F(respond, auto_response)
+{
+	struct env *e = &self->e;
+	long long freed = iopf_stat("freed_partials");
+	int n;
+
+	e->skel->rodata->respond_verdict = variant->verdict;
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	ASSERT_EQ(0, attach(e));
+
+	EXPECT_EQ(0, fire(e, 0, 5, true));
+	EXPECT_EQ(0, fire(e, 0, 5, true));
+	EXPECT_EQ(0, fire(e, 0, 5, false));
+	EXPECT_EQ(0, fire(e, PASID, 6, false));
+
+	n = drain(e);
+	EXPECT_EQ(2, n);
+	EXPECT_EQ(2, mock_count_responses(e->log, n, e->dev.mock_id, variant->code));
+	EXPECT_EQ(0, mock_read_faults(&e->dev, e->faults, 128));
+	EXPECT_EQ(freed + 2, iopf_stat("freed_partials"));
+	EXPECT_EQ(2, e->skel->bss->calls_respond);
+	/* The partials are gone: a new LAST of group 5 arrives alone */
+	detach(e);
+	ASSERT_TRUE(policy_wait_gone(e->name, 5000));
+	EXPECT_EQ(0, fire(e, 0, 5, false));
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+}
+
+/* The kernel's own rule wins on a bad setup, whatever the policy answers */
+TEST_F(respond, bad_setup_stays_invalid)
+{
+	struct env *e = &self->e;
+	long long bad = iopf_stat("bad_setup");
+	int n;
+
+	e->skel->rodata->respond_verdict = variant->verdict;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(-EINVAL, fire(e, 0, 3, false));
+	n = drain(e);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(1, mock_count_responses(e->log, n, e->dev.mock_id, RESP_INVALID));
+	EXPECT_EQ(bad + 1, iopf_stat("bad_setup"));
+	/* Not the policy's fault: it stays attached */
+	EXPECT_EQ(0, policy_wait_gone(e->name, 100));
+}
+
+/* An unknown verdict is not obeyed, and ejects the policy with its reason */
+TEST_F(respond, bad_verdict_ejects)
+{
+	struct env *e = &self->e;
+	int n;
+
+	e->skel->rodata->respond_verdict = 42 + variant->verdict;
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	ASSERT_EQ(0, attach(e));
+
+	EXPECT_EQ(0, fire(e, PASID, 7, false));
+	/* The default path: iommufd's handler got the group */
+	n = mock_read_faults(&e->dev, e->faults, 128);
+	ASSERT_EQ(1, n);
+	ASSERT_EQ(0, mock_respond(&e->dev, e->faults[0].cookie, RESP_SUCCESS));
+	n = drain(e);
+	EXPECT_EQ(1, mock_count_responses(e->log, n, e->dev.mock_id, RESP_SUCCESS));
+	EXPECT_EQ(1, n);
+
+	expect_ejected(_metadata, e, "bad-verdict", "respond",
+		       42 + variant->verdict, IOPF_EXIT_BAD_VERDICT);
+	/* Never called again */
+	EXPECT_EQ(0, fire(e, PASID, 8, false));
+	EXPECT_EQ(1, e->skel->bss->calls_respond);
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+}
+
+/* With the mock acting like Intel/AMD/SMMUv3, routing changes delivery */
+TEST_F(policy, route_pasid_to_rid)
+{
+	struct env *e = &self->e;
+	int n;
+
+	ASSERT_EQ(0, mock_set_user_pasid_table(e->fd, false, NULL));
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+
+	/* By default a PASID without a handle is a bad setup */
+	EXPECT_EQ(-EINVAL, fire(e, PASID, 1, false));
+	n = drain(e);
+	EXPECT_EQ(1, mock_count_responses(e->log, n, e->dev.mock_id, RESP_INVALID));
+	EXPECT_EQ(0, mock_read_faults(&e->dev, e->faults, 128));
+
+	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_if_no_handle = true;
+	e->skel->rodata->route_ask_kfunc = true;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, PASID, 2, false));
+	EXPECT_EQ(1, e->skel->data->kfunc_said);
+	EXPECT_EQ(PASID, e->skel->bss->last_pasid);
+	EXPECT_TRUE(e->skel->bss->last_pasid_valid);
+	EXPECT_FALSE(e->skel->bss->last_has_default_handle);
+	EXPECT_STREQ(e->dev.name, e->skel->bss->last_dev_name);
+
+	n = mock_read_faults(&e->dev, e->faults, 128);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(PASID, e->faults[0].pasid);
+	EXPECT_EQ(2, e->faults[0].grpid);
+	EXPECT_EQ(0, drain(e));
+	ASSERT_EQ(0, mock_respond(&e->dev, e->faults[0].cookie, RESP_SUCCESS));
+	n = drain(e);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(1, mock_count_responses(e->log, n, e->dev.mock_id, RESP_SUCCESS));
+	EXPECT_EQ(PASID, e->log[0].pasid);
+}
+
+/* A route to a target without a fault handler is refused and ejects */
+TEST_F(policy, route_without_handler_ejects)
+{
+	struct env *e = &self->e;
+	int n;
+
+	ASSERT_EQ(0, mock_set_user_pasid_table(e->fd, false, NULL));
+	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	ASSERT_EQ(0, attach(e));
+
+	/* The device has only a plain domain: still INVALID once, -EINVAL */
+	EXPECT_EQ(-EINVAL, fire(e, PASID, 1, false));
+	n = drain(e);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(1, mock_count_responses(e->log, n, e->dev.mock_id, RESP_INVALID));
+	expect_ejected(_metadata, e, "bad-route", "route", IOPF_ROUTE_RID,
+		       IOPF_EXIT_BAD_ROUTE);
+}
+
+/* The kfunc lets a policy avoid a route the kernel would refuse */
+TEST_F(policy, route_kfunc_says_no)
+{
+	struct env *e = &self->e;
+	ASSERT_EQ(0, mock_set_user_pasid_table(e->fd, false, NULL));
+	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_ask_kfunc = true;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(-EINVAL, fire(e, PASID, 1, false));
+	EXPECT_EQ(0, e->skel->data->kfunc_said);
+	EXPECT_EQ(1, drain(e));
+	EXPECT_FALSE(policy_wait_gone(e->name, 100));
+}
+
+/* Routing a request without a PASID is a decision on the wrong kind */
+TEST_F(policy, route_without_pasid_ejects)
+{
+	struct env *e = &self->e;
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 1, false));
+	/* Delivered by default all the same */
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+	expect_ejected(_metadata, e, "wrong-kind-of-request", "route",
+		       IOPF_ROUTE_RID, IOPF_EXIT_WRONG_KIND);
+}
+
+/* Dropped partials never reach the handler and are never answered */
+TEST_F(policy, drop_partials)
+{
+	struct env *e = &self->e;
+	long long dropped = iopf_stat("dropped_partials");
+	int i, n;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->group_verdict = IOPF_GROUP_DROP;
+	ASSERT_EQ(0, attach(e));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, fire(e, 0, 8, true));
+	EXPECT_EQ(0, e->skel->bss->last_nr_partial);
+	EXPECT_EQ(0, fire(e, 0, 8, false));
+	n = mock_read_faults(&e->dev, e->faults, 128);
+	ASSERT_EQ(1, n);
+	EXPECT_TRUE(e->faults[0].flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+	EXPECT_EQ(0, drain(e));
+	EXPECT_EQ(dropped + 3, iopf_stat("dropped_partials"));
+}
+
+/* A cap policy holds the parked count at its limit under a flood */
+TEST_F(policy, cap_partials)
+{
+	struct env *e = &self->e;
+	int i, n;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->group_cap = 4;
+	ASSERT_EQ(0, attach(e));
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(0, fire(e, 0, 9, true));
+	EXPECT_EQ(4, e->skel->bss->max_nr_partial_grpid);
+	EXPECT_EQ(4, e->skel->bss->last_nr_partial);
+	EXPECT_EQ(0, fire(e, 0, 9, false));
+	n = mock_read_faults(&e->dev, e->faults, 128);
+	EXPECT_EQ(5, n);
+	EXPECT_EQ(0, drain(e));
+}
+
+/* Dropping a last request is a decision on the wrong kind of request */
+TEST_F(policy, drop_last_ejects)
+{
+	struct env *e = &self->e;
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->group_last_verdict = IOPF_GROUP_DROP;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 10, false));
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+	expect_ejected(_metadata, e, "wrong-kind-of-request", "group",
+		       IOPF_GROUP_DROP, IOPF_EXIT_WRONG_KIND);
+}
+
+/* Out-of-range grouping verdicts are not obeyed either */
+TEST_F(policy, bad_group_verdict_ejects)
+{
+	struct env *e = &self->e;
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->group_verdict = -1;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 11, true));
+	EXPECT_EQ(0, fire(e, 0, 11, false));
+	/* Parked as by default, so the group has both requests */
+	EXPECT_EQ(2, mock_read_faults(&e->dev, e->faults, 128));
+	expect_ejected(_metadata, e, "bad-verdict", "group", -1,
+		       IOPF_EXIT_BAD_VERDICT);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Helpers for struct iopf_ops maps in libbpf objects, shared by iopfctl
+ * and the selftests.
+ */
+#ifndef IOPF_OPS_MAP_H
+#define IOPF_OPS_MAP_H
+
+#include <bpf/libbpf.h>
+
+/* The first struct_ops map of type iopf_ops in @obj, or NULL */
+struct bpf_map *iopf_ops_map(const struct bpf_object *obj);
+
+/*
+ * Set a char-array member ("name" or "dev_name") of the initial value of
+ * the object's iopf_ops map, before load.  bpftool's skeletons cannot express char arrays in
+ * struct_ops maps, so the offset comes from the object's BTF.
+ * Returns 0, -ENOENT (no such member), -ENAMETOOLONG or -EINVAL.
+ */
+int iopf_ops_set_str(const struct bpf_object *obj, const char *member,
+		     const char *value);
+/* Read it back (the name the policy will attach under) */
+int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
+		     char *buf, size_t size);
+
+#endif
