@@ -15,6 +15,7 @@
 # config:        tree + merge kernel/iopf.config onto tinyconfig, verify it.
 # kernel:        config + build bzImage (default).
 # debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
+# verify-config: check the built .config against the fragment only.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -164,6 +165,7 @@ tree) sync_tree ;;
 config) make_config ;;
 kernel) build_kernel ;;
 debian-check) debian_check ;;
+verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;
 esac

@@ -22,6 +22,8 @@ cd "$REPO"
 for f in $(find kernel/src include/uapi -name '*.[ch]' | sort); do
 	check "$f" -f "$f"
 done
+# From stdin: given a path inside a git work tree, checkpatch reads the
+# patch as a plain file
 for p in kernel/patches/*.patch; do
-	check "$(basename "$p")" "$p"
+	check "$(basename "$p")" - <"$p"
 done

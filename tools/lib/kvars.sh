@@ -10,7 +10,7 @@ KSRC=$KCACHE/src
 KOBJ=$KCACHE/obj-test
 KSRC_OVERLAY=$REPO/kernel/src
 KPATCHES=$REPO/kernel/patches
-KFRAGMENT=$REPO/kernel/iopf.config
+KFRAGMENT=${KFRAGMENT:-$REPO/kernel/iopf.config}
 KDEBCONFIG=${KDEBCONFIG:-/usr/src/linux-config-6.12/config.amd64_none_amd64.xz}
 BZIMAGE=$KOBJ/arch/x86/boot/bzImage
 

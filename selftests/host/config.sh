@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test kernel's .config has every option of kernel/iopf.config, and
+# the check that enforces it catches a dropped option.
+. "$(dirname "$0")/../../tools/lib/kvars.sh"
+cd "$REPO"
+if [ ! -f "$KOBJ/.config" ]; then
+	echo "ok - kernel config # SKIP no kernel built (run make kernel)"
+	exit 0
+fi
+missing=0
+while read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	grep -qxF "$line" "$KOBJ/.config" || { echo "#   missing: $line"; missing=1; }
+done <"$KFRAGMENT"
+[ $missing = 0 ] && echo "ok - .config has every option of kernel/iopf.config" ||
+	echo "not ok - .config has every option of kernel/iopf.config"
+
+# A fragment asking for something olddefconfig cannot give must fail the build
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+{ cat "$KFRAGMENT"; echo "CONFIG_IOPF_BPF_DOES_NOT_EXIST=y"; } >"$tmp"
+if KFRAGMENT="$tmp" kernel/build.sh verify-config >/dev/null 2>&1; then
+	echo "not ok - a dropped option fails the kernel build"
+else
+	echo "ok - a dropped option fails the kernel build"
+fi
+for opt in CONFIG_IOPF_BPF=y CONFIG_IOMMU_IOPF=y CONFIG_PROVE_LOCKING=y CONFIG_IOMMUFD_TEST=y; do
+	grep -qxF "$opt" "$KFRAGMENT" && echo "ok - fragment requires $opt" ||
+		echo "not ok - fragment requires $opt"
+done
