@@ -25,11 +25,11 @@ export CCACHE_NOHASHDIR := 1
 LIBBPF := $(B)/libbpf
 BPFTOOL := $(B)/bpftool/bpftool
 VMLINUX_H := $(B)/vmlinux.h
-CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -I$(REPO)/include/uapi -I$(LIBBPF)/include -I$(B)/include
+CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(REPO)/include/uapi -I$(LIBBPF)/include -I$(B)/include
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
 
-.PHONY: all deps kernel userspace tools check demo patches vm-shell clean
+.PHONY: all deps kernel userspace tools check demo patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -53,8 +53,8 @@ $(BPFTOOL): | $(KOBJ)/vmlinux
 $(VMLINUX_H): $(KOBJ)/vmlinux $(BPFTOOL)
 	$(BPFTOOL) btf dump file $(KOBJ)/vmlinux format c >$@.tmp && mv $@.tmp $@
 
-include user/Makefile.inc
 include bpf/Makefile.inc
+include user/Makefile.inc
 include selftests/Makefile.inc
 
 userspace: tools $(USER_PROGS) $(BPF_OBJS) $(SELFTEST_PROGS)
@@ -72,6 +72,16 @@ patches: deps
 
 vm-shell: kernel
 	@tools/vm/run -i
+
+# The loader, its service and documentation, for a machine that runs policies
+PREFIX ?= /usr/local
+install: $(B)/iopfctl
+	install -D -m 755 $(B)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
+	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
+	install -D -m 644 tools/systemd/iopf-policies.service $(DESTDIR)/etc/systemd/system/iopf-policies.service
+	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
+	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
+	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf
 
 clean:
 	rm -rf $(B)

@@ -43,6 +43,19 @@
 #define IOPF_EXIT_FORBIDDEN_CODE	4	/* a response code refused for the device */
 #define IOPF_EXIT_DEV_REMOVED		5	/* its scoped device went away */
 
+/* Who sent a page response (tracepoint iopf:iopf_response, field source) */
+#define IOPF_RESPONSE_HANDLER		0	/* the domain's handler (iommufd, SVA) */
+#define IOPF_RESPONSE_POLICY		1	/* a policy's auto-response */
+#define IOPF_RESPONSE_BAD_SETUP		2	/* no fault handler: INVALID */
+#define IOPF_RESPONSE_ABORT		3	/* handler failed or no memory: FAILURE */
+#define IOPF_RESPONSE_REMOVAL		4	/* device left its queue: INVALID */
+
+/* What became of a callback's answer (tracepoint iopf:iopf_decision) */
+#define IOPF_DECISION_DEFAULT		0	/* it returned IOPF_DEFAULT */
+#define IOPF_DECISION_OBEYED		1
+#define IOPF_DECISION_OVERRIDDEN	2	/* valid, but another policy answered first */
+#define IOPF_DECISION_EJECTED		3	/* invalid: not obeyed, policy ejected */
+
 /* Kernel state for loaders and tests (debugfs) */
 #define IOPF_DEBUGFS_DIR		"/sys/kernel/debug/iopf"
 

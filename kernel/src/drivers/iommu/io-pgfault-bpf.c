@@ -29,6 +29,7 @@
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
+#include <trace/events/iopf.h>
 
 #include "iommu-priv.h"
 
@@ -211,6 +212,14 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 	return IOPF_EXIT_BAD_VERDICT;
 }
 
+static void iopf_bpf_trace(const struct iopf_bpf_policy *p,
+			   const struct iopf_bpf_fault *f, u32 cb, int verdict,
+			   u32 outcome)
+{
+	trace_iopf_decision(p->ops->name, f->ctx.dev_name, f->ctx.pasid, cb,
+			    verdict, outcome);
+}
+
 /*
  * Call one callback of @p and fold its answer into @d.  An answer that is
  * valid but comes after another policy's is counted as overridden.
@@ -229,19 +238,24 @@ static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
 
 	atomic64_inc(&p->calls[cb]);
 	verdict = fn(&f->ctx);
-	if (verdict == IOPF_DEFAULT)
+	if (verdict == IOPF_DEFAULT) {
+		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_DEFAULT);
 		return;
+	}
 
 	kind = iopf_bpf_check(f, cb, verdict, &mine);
 	if (kind != IOPF_EXIT_DETACHED) {
+		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_EJECTED);
 		iopf_bpf_eject(p, f->ctx.dev_name, f->ctx.pasid, kind, cb,
 			       verdict);
 		return;
 	}
 	if (!first) {
+		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OVERRIDDEN);
 		atomic64_inc(&p->overridden[cb]);
 		return;
 	}
+	iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OBEYED);
 	*d = mine;
 	d->decided[cb] = true;
 	atomic64_inc(&p->obeyed[cb]);
@@ -372,6 +386,7 @@ bool iopf_bpf_respond(struct iopf_group *group,
 	if (!verdict->respond)
 		return false;
 
+	group->response_source = IOPF_RESPONSE_POLICY;
 	iopf_group_response(group, verdict->code);
 	atomic64_inc(&iopf_bpf_stats.responded[to_respond[verdict->code]]);
 	atomic64_add(group->fault_count - 1, &iopf_bpf_stats.freed_partials);
@@ -381,14 +396,17 @@ bool iopf_bpf_respond(struct iopf_group *group,
 
 /**
  * iopf_bpf_device_release() - Eject the policies scoped to a departing device
- * @dev: a device the IOMMU core is releasing
+ * @dev: a device the IOMMU core has just released (dev->iommu_group is NULL)
  *
  * A new device may reuse the name: it must not inherit the policy.
+ * iopf_bpf_reg() checks dev->iommu_group under the same lock, so a policy
+ * is either refused or seen here.
  */
 void iopf_bpf_device_release(struct device *dev)
 {
 	struct iopf_bpf_policy *p;
 
+	/* Raised before any policy is listed: no scoped policy is missed */
 	if (!iopf_bpf_active())
 		return;
 
@@ -471,10 +489,6 @@ static int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		dev = iommu_get_device_by_name(ops->dev_name);
 		if (!dev)
 			return -ENODEV;
-		if (!device_iommu_mapped(dev)) {
-			put_device(dev);
-			return -ENODEV;
-		}
 	}
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
@@ -486,8 +500,12 @@ static int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	p->link = link;
 	p->dev = dev;
 
+	/* Before listing: iopf_bpf_device_release() looks only when it is on */
+	static_branch_inc(&iopf_bpf_attached);
 	mutex_lock(&iopf_bpf_lock);
-	if (iopf_bpf_find(ops, ops->name))
+	if (dev && !device_iommu_mapped(dev))
+		ret = -ENODEV;	/* gone, or going: its release has run */
+	else if (iopf_bpf_find(ops, ops->name))
 		ret = -EEXIST;
 	else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 		ret = -ENOSPC;
@@ -498,13 +516,10 @@ static int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		iopf_bpf_nr_policies++;
 	}
 	mutex_unlock(&iopf_bpf_lock);
-	if (ret)
-		goto out_free;
+	if (!ret)
+		return 0;
 
-	static_branch_inc(&iopf_bpf_attached);
-	return 0;
-
-out_free:
+	static_branch_dec(&iopf_bpf_attached);
 	kfree(p);
 out_put:
 	put_device(dev);
@@ -543,9 +558,9 @@ static bool iopf_bpf_valid_name(const char *name, size_t size, bool required)
 
 	if (len == size || (required && !len))
 		return false;
-	/* Printable without quoting in debugfs and in the loader */
+	/* ASCII, printable without quoting in debugfs and in the loader */
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_-.:", name[i]))
+		if (!isascii(name[i]) || (!isalnum(name[i]) && !strchr("_-.:", name[i])))
 			return false;
 	return true;
 }

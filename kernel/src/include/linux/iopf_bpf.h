@@ -23,7 +23,7 @@ struct iommu_attach_handle;
 /**
  * struct iopf_ctx - What a policy may read about one page request
  * @dev_name: dev_name() of the requesting device (truncated to fit)
- * @addr: faulting address (page aligned)
+ * @addr: faulting address, as the IOMMU driver reported it
  * @pasid: PASID of the request; meaningful only if @pasid_valid
  * @grpid: page request group index
  * @perm: IOMMU_FAULT_PERM_* the request asks for
@@ -86,15 +86,16 @@ struct iopf_exit_info {
  * iommu_report_device_fault() returns -EINVAL, as without iopf-bpf.
  *
  * @group: called for every request, partial or last.  May return
- *	IOPF_GROUP_DROP for a partial request: it is freed at once, never
- *	parked, never answered (PRI answers only the last request of a group).
+ *	IOPF_GROUP_DROP for a partial request: it is never parked and never
+ *	answered (PRI answers only the last request of a group).
  *	Returning it for a last request ejects the policy.
  * @route: called for every request, before the kernel decides whether a
  *	fault handler exists.  May return IOPF_ROUTE_RID for a request with a
  *	PASID that has no attach handle: the request then goes to the handler
  *	of the device's RID attach handle, which the kernel looks up again and
  *	which must have a fault handler.  Any other target is refused (policy
- *	ejected).  Only bpf_iopf_rid_has_handler() may be called here.
+ *	ejected).  bpf_iopf_rid_has_handler() may be called here, and only
+ *	here.
  * @respond: called for a last request only, before its group reaches a
  *	handler.  May return IOPF_RESPOND_INVALID (the normal refusal),
  *	IOPF_RESPOND_SUCCESS (the device will retry) or IOPF_RESPOND_FAILURE

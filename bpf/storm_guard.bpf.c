@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * storm_guard: a per-device token bucket for page request groups.
+ *
+ * Each device may have `rate` groups per second handled, with bursts of
+ * up to `burst`; beyond that its groups are answered at once (INVALID, or
+ * FAILURE with fail=1) and counted, so a device in a fault storm cannot
+ * starve the handlers, and the other devices, of service.  Partial
+ * requests are not limited (they are capped by partial_cap).
+ *
+ * Parameters:
+ *   rate=N    groups per second per device (default 1000)
+ *   burst=N   bucket size (default 100)
+ *   answer_failure=0|1  answer FAILURE instead of INVALID (default 0); FAILURE makes
+ *             a PCIe function disable PRI until reset: use it only to stop
+ *             a device for good; the kernel refuses it for a VF.
+ * Counters: per device, passed and shed groups; shed_total.
+ */
+#include "iopf_common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u64 rate = 1000;
+const volatile __u64 burst = 100;
+const volatile bool answer_failure;
+
+struct storm_bucket {
+	struct bpf_spin_lock lock;
+	__u64 tokens_x1e9;	/* tokens scaled by 1e9 to refill per ns */
+	__u64 last_ns;
+	__u64 passed;
+	__u64 shed;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[IOPF_DEV_NAME_LEN]);
+	__type(value, struct storm_bucket);
+} buckets SEC(".maps");
+
+__u64 shed_total;
+
+SEC("struct_ops")
+int BPF_PROG(storm_guard_respond, const struct iopf_ctx *fault)
+{
+	char dev[IOPF_DEV_NAME_LEN];
+	struct storm_bucket *b, fresh = {};
+	__u64 now = bpf_ktime_get_ns(), cap = burst * 1000000000ULL;
+	bool allow;
+
+	iopf_dev_name(dev, fault);
+	b = bpf_map_lookup_elem(&buckets, dev);
+	if (!b) {
+		fresh.tokens_x1e9 = cap;
+		fresh.last_ns = now;
+		bpf_map_update_elem(&buckets, dev, &fresh, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&buckets, dev);
+		if (!b)
+			return IOPF_DEFAULT;
+	}
+
+	bpf_spin_lock(&b->lock);
+	if (now > b->last_ns) {
+		__u64 refill = (now - b->last_ns) * rate;
+
+		b->tokens_x1e9 = cap - b->tokens_x1e9 > refill ?
+				 b->tokens_x1e9 + refill : cap;
+		b->last_ns = now;
+	}
+	allow = b->tokens_x1e9 >= 1000000000ULL;
+	if (allow) {
+		b->tokens_x1e9 -= 1000000000ULL;
+		b->passed++;
+	} else {
+		b->shed++;
+	}
+	bpf_spin_unlock(&b->lock);
+
+	if (allow)
+		return IOPF_DEFAULT;
+	iopf_count(shed_total);
+	return answer_failure ? IOPF_RESPOND_FAILURE : IOPF_RESPOND_INVALID;
+}
+
+IOPF_POLICY(storm_guard) = {
+	.respond = (void *)storm_guard_respond,
+	.name = "storm_guard",
+};

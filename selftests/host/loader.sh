@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host-side checks of the loader and its service: the systemd unit passes
+# systemd-analyze verify (and a broken one does not), and iopfctl on a
+# kernel without iopf-bpf (this host's) says so with its own exit status.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+
+verify_unit() {	# verify_unit UNIT-FILE: in a scratch root with our files installed
+	local root
+	root=$(mktemp -d)
+	mkdir -p "$root/etc/systemd/system" "$root/usr/local/sbin" "$root/etc/iopf" "$root/usr/lib/systemd"
+	cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
+	cp "$1" "$root/etc/systemd/system/iopf-policies.service"
+	install -m 755 tools/systemd/iopf-policies "$root/usr/local/sbin/"
+	cp tools/systemd/policies.conf "$root/etc/iopf/"
+	systemd-analyze --man=no --root="$root" verify "$root/etc/systemd/system/iopf-policies.service" 2>&1
+	local rc=$?
+	rm -rf "$root"
+	return $rc
+}
+
+if command -v systemd-analyze >/dev/null && [ -d /usr/lib/systemd/system ]; then
+	out=$(verify_unit tools/systemd/iopf-policies.service)
+	tap_result $? "systemd-analyze verify iopf-policies.service" "$out"
+	broken=$(mktemp)
+	sed 's/^Type=oneshot/Type=no-such-type/; s#^ExecStart=.*#ExecStart=/usr/local/sbin/missing start#' \
+		tools/systemd/iopf-policies.service >"$broken"
+	! verify_unit "$broken" >/dev/null
+	tap_result $? "systemd-analyze verify refuses a broken unit"
+	rm -f "$broken"
+else
+	echo "ok - systemd-analyze verify # SKIP systemd-analyze not installed"
+fi
+bash -n tools/systemd/iopf-policies
+tap_result $? "iopf-policies parses"
+
+if [ ! -x build/iopfctl ]; then
+	echo "ok - iopfctl on this host # SKIP not built"
+elif build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -qw "STRUCT 'iopf_ops'"; then
+	echo "ok - iopfctl without kernel support # SKIP this host's kernel has iopf-bpf"
+else
+	expect_exit 9 "iopfctl load on a kernel without iopf-bpf: exit 9" build/iopfctl load observe
+fi
+expect_exit 0 "iopfctl --help" build/iopfctl --help
+expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
+out=$(build/iopfctl policies --json)
+expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
+tap_done

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# iopfctl in the test VM: every command, every bad input with its own exit
+# status, interoperation with bpftool both ways, and each built-in policy
+# checked against faults fired through the mock IOMMU.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+I=build/iopfctl
+FIRE=build/iopf-fire
+BPFTOOL=build/bpftool/bpftool
+$I unload --all >/dev/null 2>&1
+
+# --- commands and bad inputs ---
+out=$($I policies)
+for p in observe quarantine storm_guard pasid_fallback partial_cap; do
+	expect_match "^$p " "policies lists $p" "$out"
+done
+expect_exit 0 "load observe" $I load observe
+out=$($I list)
+expect_match '^observe +\* +[0-9]+ live' "list shows observe, global and live" "$out"
+expect_match '"name":"observe"' "list --json has observe" "$($I list --json)"
+expect_match 'observe +iopf_ops' "bpftool struct_ops list shows a policy iopfctl loaded" "$($BPFTOOL struct_ops list)"
+[ -e /sys/fs/bpf/iopf/observe/link ]; tap_result $? "the link is pinned under /sys/fs/bpf/iopf"
+
+expect_exit 2 "unknown policy: exit 2" $I load no_such_policy
+expect_exit 3 "missing file: exit 3" $I load /nonexistent/x.bpf.o
+cp /etc/hostname /tmp/not-bpf.o
+expect_exit 3 "not a BPF object: exit 3" $I load /tmp/not-bpf.o
+expect_exit 4 "object without iopf struct_ops: exit 4" $I load build/bpf/no_ops.bpf.o
+expect_exit 5 "unknown device: exit 5" $I load observe --name o2 --dev no_such_dev
+expect_exit 6 "name already attached: exit 6" $I load observe
+expect_exit 7 "unknown --set key: exit 7" $I load storm_guard --set no_such_key=1
+expect_exit 7 "bad --set value: exit 7" $I load storm_guard --set rate=fast
+expect_exit 7 "bad --set syntax: exit 7" $I load storm_guard --set rate
+expect_exit 7 "bad policy name: exit 7" $I load storm_guard --name 'two words'
+expect_exit 8 "no privilege: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I load storm_guard
+expect_exit 8 "no privilege for list: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I list
+expect_exit 11 "unload of a policy not attached: exit 11" $I unload no_such_policy
+expect_exit 1 "unknown command: exit 1" $I frobnicate
+out=$($I list)
+expect_no_match '^(o2|storm_guard) ' "bad inputs attached nothing" "$out"
+[ "$(ls /sys/fs/bpf/iopf)" = observe ]; tap_result $? "bad inputs pinned nothing" "$(ls /sys/fs/bpf/iopf)"
+
+# --- observe: counts, never decides ---
+out=$($FIRE 0:last:grpid=1 0:last:grpid=2:pasid=0x42 0:partial:grpid=3:count=2 0:last:grpid=3)
+expect_match 'handler=3 faults_at_handler=5 success=3 invalid=0' "observe changes no fault's fate" "$out"
+st=$($I stats observe)
+expect_match '^  requests +5$' "observe counted 5 requests" "$st"
+expect_match '^  partial_requests +2$' "observe counted 2 partial requests" "$st"
+expect_match '^  by_handler +3$' "observe counted 3 responses by the handler" "$st"
+expect_match '\.pasid = 66' "observe counted per device and PASID" "$st"
+expect_match '"requests":5' "stats --json" "$($I stats observe --json)"
+expect_exit 0 "unload observe" $I unload observe
+[ ! -e /sys/fs/bpf/iopf/observe ]; tap_result $? "unload removes the pins"
+
+# --- quarantine ---
+out=$($FIRE --devices 2 --setup "$I load quarantine --set deny=\$DEV0:0x42 --set deny=\$DEV1 >/dev/null" \
+	0:last:pasid=0x42:grpid=1 0:partial:pasid=0x42:grpid=2 0:last:pasid=0x42:grpid=2 \
+	0:last:pasid=0x43:grpid=3 1:last:grpid=4 1:last:pasid=7:grpid=5)
+d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+expect_match 'handler=1 .*success=1 invalid=2' "quarantine: denied PASID answered INVALID, other PASID handled" "$d0"
+expect_match 'handler=0 .*success=0 invalid=2' "quarantine: denied device answered INVALID for every PASID" "$d1"
+st=$($I stats quarantine)
+expect_match '^  quarantined +4$' "quarantine counted 4 groups" "$st"
+expect_match '^  dropped_partials +1$' "quarantine dropped the denied partial" "$st"
+$I unload quarantine >/dev/null
+
+# --- storm_guard ---
+out=$($FIRE --devices 2 --setup "$I load storm_guard --set rate=1 --set burst=5 >/dev/null" \
+	0:storm:count=50 1:storm:count=3:grpid=100)
+d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+h0=$(field handler "$d0"); inv0=$(field invalid "$d0")
+[ "$h0" -ge 5 ] && [ "$h0" -le 10 ] && [ $((h0 + inv0)) = 50 ]
+tap_result $? "storm_guard: a storm of 50 gets about burst handled, the rest INVALID" "$d0"
+expect_match 'handler=3 .*success=3 invalid=0' "storm_guard: the other device is not starved" "$d1"
+st=$($I stats storm_guard)
+expect_match "^  shed_total +$inv0\$" "storm_guard counted what it shed" "$st"
+$I unload storm_guard >/dev/null
+
+# --- pasid_fallback (the mock acting like Intel/AMD/SMMUv3) ---
+out=$($FIRE --real-driver 0:last:pasid=0x42:grpid=1)
+expect_match 'handler=0 .*invalid=1 .*bad_setup=1' "without pasid_fallback a PASID without handle is a bad setup" "$out"
+out=$($FIRE --real-driver --devices 2 --no-handler 1 --setup "$I load pasid_fallback >/dev/null" \
+	0:last:pasid=0x42:grpid=1 1:last:pasid=0x42:grpid=2)
+d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+expect_match 'handler=1 .*success=1 invalid=0 .*bad_setup=0' "pasid_fallback routes to the RID handle" "$d0"
+expect_match 'handler=0 .*invalid=1 .*bad_setup=1' "pasid_fallback leaves a device without RID handler alone" "$d1"
+st=$($I stats pasid_fallback)
+expect_match '^  routed +1$' "pasid_fallback counted the route" "$st"
+expect_match '^  not_routable +1$' "pasid_fallback counted the unroutable request" "$st"
+expect_no_match 'pasid_fallback' "pasid_fallback was not ejected" "$($I list | sed -n '/recent ejections/,$p')"
+$I unload pasid_fallback >/dev/null
+
+# --- partial_cap ---
+out=$($FIRE --setup "$I load partial_cap --set max_per_grpid=4 >/dev/null" \
+	0:partial:grpid=9:count=20 0:last:grpid=9)
+expect_match 'handler=1 faults_at_handler=5 success=1' "partial_cap: 20 partials capped to 4 in the group" "$out"
+expect_match '^  dropped_total +16$' "partial_cap counted 16 dropped" "$($I stats partial_cap)"
+$I unload partial_cap >/dev/null
+
+# --- a scoped policy ---
+out=$($FIRE --devices 2 --setup "$I load quarantine --name q1 --dev \$DEV1 --set deny=\$DEV0 --set deny=\$DEV1 >/dev/null" \
+	0:last:grpid=1 1:last:grpid=2)
+d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+expect_match 'handler=1 ' "--dev scopes a policy: other devices untouched" "$d0"
+expect_match 'handler=0 .*invalid=1' "--dev scopes a policy: its device quarantined" "$d1"
+expect_match 'q1: device-removed' "a scoped policy is ejected with its device" "$($I list)"
+
+# --- bpftool both ways ---
+mkdir -p /sys/fs/bpf/bt
+out=$($BPFTOOL struct_ops register build/bpf/test_policy.bpf.o /sys/fs/bpf/bt 2>&1)
+tap_result $? "bpftool struct_ops register" "$out"
+expect_match '^test +\* ' "a policy registered by bpftool shows in iopfctl list" "$($I list)"
+expect_exit 0 "iopfctl unloads a policy registered by bpftool" $I unload test
+expect_no_match '^test ' "... and it is gone" "$($I list)"
+rm -rf /sys/fs/bpf/bt
+
+# --- foreground ---
+$I load observe --name fg --foreground >/tmp/fg.out 2>&1 &
+pid=$!
+for _ in $(seq 50); do $I list | grep -q '^fg ' && break; sleep 0.1; done
+expect_match '^fg ' "--foreground attaches" "$($I list)"
+kill -INT $pid; wait $pid
+tap_result $? "--foreground exits 0 on SIGINT" "$(cat /tmp/fg.out)"
+expect_no_match '^fg ' "--foreground detaches on exit" "$($I list)"
+[ ! -e /sys/fs/bpf/iopf/fg ]; tap_result $? "--foreground pins nothing"
+
+$I unload --all >/dev/null 2>&1
+tap_done

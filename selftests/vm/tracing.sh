@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bpftrace tools against a known mix of faults fired through the mock
+# IOMMU: handled, answered by a policy, bad setup, partial, aborted (no
+# memory, by fault injection) and left pending until the device is removed.
+# Every count a tool prints must equal what was fired.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+I=build/iopfctl
+$I unload --all >/dev/null 2>&1
+
+# dev0: handler (2 groups, 1 with 2 partials) + 1 aborted; dev1: quarantined;
+# dev2: no fault handler; dev3: 2 groups pending at removal.
+MIX=/tmp/iopf-mix.sh
+cat >$MIX <<MIXEOF
+cd $PWD
+exec build/iopf-fire --devices 4 --no-handler 2 \\
+	--setup '$I load quarantine --set deny=\$DEV1 >/dev/null' \\
+	0:last:grpid=1 0:last:grpid=2 0:partial:grpid=3:count=2 0:last:grpid=3 \\
+	0:abort:grpid=40 1:storm:grpid=10:count=3 2:last:grpid=20:count=2 \\
+	3:pending:grpid=30 3:pending:grpid=31
+MIXEOF
+# expected per device index: fault events, and responses by path
+FAULTS=(6 3 2 2)
+
+run_tool() {	# run_tool TOOL: its output while the mix fires, and the mix's
+	$I unload --all >/dev/null 2>&1
+	bpftrace -c "/bin/bash $MIX" "tools/$1" 2>&1
+}
+
+dev_names() {	# the mock device names, in index order, from iopf-fire's lines
+	sed -n 's/^device \([^ ]*\) .*/\1/p'
+}
+
+out=$(run_tool iopfsnoop.bt)
+mapfile -t DEV < <(printf '%s\n' "$out" | dev_names)
+[ ${#DEV[@]} = 4 ]; tap_result $? "iopfsnoop: the mix ran" "$out"
+for i in 0 1 2 3; do
+	n=$(printf '%s\n' "$out" | grep -cE "^[0-9]+ +fault +${DEV[$i]} ")
+	[ "$n" = "${FAULTS[$i]}" ]; tap_result $? "iopfsnoop: ${FAULTS[$i]} faults of device $i" "saw $n"
+done
+for want in "handler 5" "policy 3" "bad_setup 2" "abort 1"; do
+	set -- $want
+	n=$(printf '%s\n' "$out" | grep -cE "^[0-9]+ +resp .*path=$1 ")
+	[ "$n" = "$2" ]; tap_result $? "iopfsnoop: $2 responses by $1" "saw $n"
+done
+expect_match "resp +${DEV[0]} .*code=2 path=abort" "iopfsnoop: the aborted group got FAILURE" "$out"
+expect_match "resp +${DEV[3]} .*code=1 path=handler" "iopfsnoop: groups pending at removal answered INVALID" "$out"
+
+out=$(run_tool iopftop.bt)
+mapfile -t DEV < <(printf '%s\n' "$out" | dev_names)
+for i in 0 1 2 3; do
+	expect_match "^@total_faults\[${DEV[$i]}, 4294967295\]: ${FAULTS[$i]}\$" \
+		"iopftop: ${FAULTS[$i]} faults of device $i in total" "$out"
+done
+expect_match "^@partial\[${DEV[0]}\]: 2\$|^@partial\[${DEV[0]}\]: 2" "iopftop: 2 partial requests" "$out"
+
+out=$(run_tool iopflat.bt)
+for want in "handler 5" "policy 3" "bad_setup 2" "abort 1"; do
+	set -- $want
+	expect_match "^@responses\[$1\]: $2\$" "iopflat: $2 responses by $1" "$out"
+	expect_match "^@latency_us\[$1\]:" "iopflat: a latency histogram for $1" "$out"
+done
+
+out=$(run_tool iopfpolicy.bt)
+mapfile -t DEV < <(printf '%s\n' "$out" | dev_names)
+expect_match '^@decisions\[quarantine, respond, 1, obeyed\]: 3$' "iopfpolicy: quarantine answered 3 groups" "$out"
+expect_match '^@decisions\[quarantine, respond, 0, default\]: 8$' "iopfpolicy: and let the other 8 groups through" "$out"
+expect_match '^@decisions\[quarantine, group, 0, default\]: 13$' "iopfpolicy: group asked for all 13 requests" "$out"
+
+# An ejection shows as it happens
+$I load build/bpf/test_policy.bpf.o --name bogus --set respond_verdict=42 >/dev/null
+out=$(bpftrace -c "$PWD/build/iopf-fire 0:last:grpid=1" tools/iopfpolicy.bt 2>&1)
+expect_match 'EJECTED policy=bogus callback=respond verdict=42' "iopfpolicy: prints an ejection" "$out"
+expect_match '^@decisions\[bogus, respond, 42, ejected\]: 1$' "iopfpolicy: counts it" "$out"
+
+# A duration ends a tool by itself
+start=$(date +%s)
+timeout 60 bpftrace tools/iopftop.bt 2 >/dev/null 2>&1
+rc=$? end=$(date +%s)
+[ $rc = 0 ] && [ $((end - start)) -lt 30 ]; tap_result $? "iopftop.bt 2 stops by itself" "rc=$rc after $((end - start)) s"
+$I unload --all >/dev/null 2>&1
+tap_done

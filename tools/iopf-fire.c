@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopf-fire: fire I/O page faults through the iommufd mock IOMMU and show
+ * what each mock device received.  For the demo and the loader's tests.
+ *
+ *   iopf-fire [--devices N] [--no-handler I] [--real-driver]
+ *             [--setup 'SHELL COMMAND'] STEP...
+ *
+ * Creates N mock devices (default 1), each attached to a nested domain with
+ * an iommufd fault queue (its "handler"), except those given --no-handler.
+ * Their names are exported as DEV0, DEV1, ... to the --setup command, run
+ * before the first fault (to load policies scoped to them).  --real-driver
+ * turns the mock's user_pasid_table off, as on Intel/AMD/SMMUv3.
+ *
+ * A STEP is I:KIND[:key=value...] with KIND last, partial, storm (count
+ * last requests with increasing group ids), pending (last requests left
+ * unanswered at the handler until the device is destroyed) or abort (a
+ * last request whose group allocation fails, by fault injection), and
+ * keys pasid, grpid, count, addr.  Other groups that reach the handler are
+ * answered SUCCESS, as a VMM would after fixing the mapping.  The devices
+ * are destroyed at the end, then one line per device:
+ *   device NAME sent=N partial=N handler=N faults_at_handler=N success=N invalid=N failure=N bad_setup=N
+ * where handler counts groups delivered to the fault fd, faults_at_handler
+ * their faults, and bad_setup the requests the core answered -EINVAL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iopf_mock.h"
+
+#define MAX_DEVS 8
+#define LOG_MAX 4096
+
+struct tally {
+	unsigned int sent, partial, handler, handler_faults, bad_setup;
+	unsigned int codes[3];
+};
+
+static struct mock_dev devs[MAX_DEVS];
+static bool pending[MAX_DEVS];	/* leave its groups at the handler */
+static struct tally tally[MAX_DEVS];
+static struct iommu_test_iopf_response logbuf[LOG_MAX];
+static int nr_devs = 1, iommufd;
+
+static void drain_handler(int i)
+{
+	struct iommu_hwpt_pgfault rec[64];
+	int n, k;
+
+	if (devs[i].fault_fd < 0 || pending[i])
+		return;
+	while ((n = mock_read_faults(&devs[i], rec, 64)) > 0) {
+		for (k = 0; k < n; k++) {
+			tally[i].handler_faults++;
+			if (!(rec[k].flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE))
+				continue;
+			tally[i].handler++;
+			mock_respond(&devs[i], rec[k].cookie, 0);
+		}
+	}
+}
+
+static void drain_log(void)
+{
+	int n, k, i;
+
+	while ((n = mock_responses(iommufd, logbuf, LOG_MAX, NULL)) > 0)
+		for (k = 0; k < n; k++)
+			for (i = 0; i < nr_devs; i++)
+				if (logbuf[k].mock_id == devs[i].mock_id && logbuf[k].code < 3)
+					tally[i].codes[logbuf[k].code]++;
+}
+
+/* Make the @nth fault-injection point of this thread's next syscall fail */
+static int fail_nth(int nth)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_WRONLY);
+	int ok = fd >= 0 && dprintf(fd, "%d", nth) > 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Report a fault whose group allocation fails.  The trigger ioctl passes
+ * iommufd's own injection points first (a failure there is an error before
+ * the fault is reported): move on until the fault gets through.
+ */
+static void write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, value, strlen(value)) < 0)
+			perror(path);
+		close(fd);
+	}
+}
+
+static int fire_abort(int i, struct mock_fault *f, int *result)
+{
+	static bool armed;
+	int nth, err = -1;
+
+	/* GFP_KERNEL allocations fail only with ignore-gfp-wait off */
+	if (!armed) {
+		write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+		write_file("/sys/kernel/debug/failslab/verbose", "0");
+		armed = true;
+	}
+	for (nth = 1; nth <= 16 && err; nth++) {
+		if (fail_nth(nth)) {
+			fprintf(stderr, "iopf-fire: fail-nth: %s (needs CONFIG_FAULT_INJECTION_DEBUG_FS, FAILSLAB)\n",
+				strerror(errno));
+			return -1;
+		}
+		err = mock_fault(&devs[i], f, result);
+	}
+	fail_nth(0);
+	return err;
+}
+
+static int fire(int i, struct mock_fault *f, bool abort)
+{
+	int result = 0;
+
+	if (abort ? fire_abort(i, f, &result) : mock_fault(&devs[i], f, &result)) {
+		fprintf(stderr, "iopf-fire: trigger failed: %s\n", strerror(errno));
+		return -1;
+	}
+	tally[i].sent++;
+	tally[i].partial += f->partial;
+	tally[i].bad_setup += result == -EINVAL;
+	drain_handler(i);
+	return 0;
+}
+
+static int step(char *spec)
+{
+	struct mock_fault f = { .perm = IOMMU_PGFAULT_PERM_READ, .addr = 0x10000 };
+	char *tok, *save, *kind;
+	unsigned long count = 1, n;
+	int i;
+
+	tok = strtok_r(spec, ":", &save);
+	kind = strtok_r(NULL, ":", &save);
+	if (!tok || !kind)
+		return -1;
+	i = atoi(tok);
+	if (i < 0 || i >= nr_devs)
+		return -1;
+	while ((tok = strtok_r(NULL, ":", &save))) {
+		char *eq = strchr(tok, '=');
+		unsigned long v;
+
+		if (!eq)
+			return -1;
+		v = strtoul(eq + 1, NULL, 0);
+		if (!strncmp(tok, "pasid=", 6))
+			f.pasid = v;
+		else if (!strncmp(tok, "grpid=", 6))
+			f.grpid = v;
+		else if (!strncmp(tok, "count=", 6))
+			count = v;
+		else if (!strncmp(tok, "addr=", 5))
+			f.addr = v;
+		else
+			return -1;
+	}
+	if (!strcmp(kind, "partial"))
+		f.partial = true;
+	else if (!strcmp(kind, "pending"))
+		pending[i] = true;
+	else if (strcmp(kind, "last") && strcmp(kind, "storm") && strcmp(kind, "abort"))
+		return -1;
+	for (n = 0; n < count; n++) {
+		if (fire(i, &f, !strcmp(kind, "abort")))
+			return -1;
+		if (!strcmp(kind, "storm"))
+			f.grpid++;
+		f.addr += 0x1000;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *setup = NULL;
+	bool no_handler[MAX_DEVS] = {}, real_driver = false;
+	uint32_t ioas;
+	char name[16];
+	int a, i, status = 0;
+
+	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "--devices") && a + 1 < argc)
+			nr_devs = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--no-handler") && a + 1 < argc)
+			no_handler[atoi(argv[++a]) % MAX_DEVS] = true;
+		else if (!strcmp(argv[a], "--real-driver"))
+			real_driver = true;
+		else if (!strcmp(argv[a], "--setup") && a + 1 < argc)
+			setup = argv[++a];
+		else
+			goto usage;
+	}
+	if (nr_devs < 1 || nr_devs > MAX_DEVS)
+		goto usage;
+
+	iommufd = mock_open(&ioas);
+	if (iommufd < 0) {
+		fprintf(stderr, "iopf-fire: /dev/iommu: %s (needs CONFIG_IOMMUFD_TEST)\n",
+			strerror(-iommufd));
+		return 1;
+	}
+	drain_log();
+	for (i = 0; i < nr_devs; i++) {
+		if (mock_dev_create(iommufd, ioas, &devs[i]) ||
+		    (!no_handler[i] && mock_dev_enable_faults(&devs[i]))) {
+			fprintf(stderr, "iopf-fire: cannot create mock device %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		snprintf(name, sizeof(name), "DEV%d", i);
+		setenv(name, devs[i].name, 1);
+	}
+	if (real_driver)
+		mock_set_user_pasid_table(iommufd, false, NULL);
+	memset(tally, 0, sizeof(tally));
+	if (setup && system(setup) != 0) {
+		fprintf(stderr, "iopf-fire: setup command failed: %s\n", setup);
+		status = 1;
+		goto out;
+	}
+	for (; a < argc; a++) {
+		char *spec = strdup(argv[a]);
+
+		if (step(spec)) {
+			fprintf(stderr, "iopf-fire: bad step '%s'\n", argv[a]);
+			status = 1;
+		}
+		free(spec);
+	}
+	for (i = 0; i < nr_devs; i++) {
+		drain_handler(i);
+		/* Pending groups are answered now, by iommufd */
+		mock_dev_destroy(&devs[i]);
+	}
+	drain_log();
+	for (i = 0; i < nr_devs; i++)
+		printf("device %s sent=%u partial=%u handler=%u faults_at_handler=%u success=%u invalid=%u failure=%u bad_setup=%u\n",
+		       devs[i].name, tally[i].sent, tally[i].partial, tally[i].handler,
+		       tally[i].handler_faults, tally[i].codes[0], tally[i].codes[1],
+		       tally[i].codes[2], tally[i].bad_setup);
+out:
+	if (real_driver)
+		mock_set_user_pasid_table(iommufd, true, NULL);
+	for (i = 0; i < nr_devs; i++)
+		mock_dev_destroy(&devs[i]);
+	close(iommufd);
+	return status;
+usage:
+	fprintf(stderr, "usage: iopf-fire [--devices N] [--no-handler I] [--real-driver] [--setup CMD] I:last|partial|storm[:pasid=P][:grpid=G][:count=N][:addr=A]...\n");
+	return 2;
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * --set KEY=VALUE: a policy's parameters are its `const volatile` globals
+ * (.rodata, set before load) and its maps keyed by struct iopf_match
+ * (filled after load from DEVICE[:PASID]).  Both are found by name in the
+ * object's BTF, so any policy object gets them without loader changes.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <linux/iopf_bpf.h>
+
+#include "iopfctl.h"
+
+#define ANY_PASID 0xffffffffu
+
+struct match_entry {
+	char map[64];
+	char dev[IOPF_DEV_NAME_LEN];
+	unsigned int pasid;
+};
+
+struct param_set {
+	struct match_entry entries[256];
+	int nr;
+};
+
+struct param_set *params_new(void)
+{
+	return calloc(1, sizeof(struct param_set));
+}
+
+void params_free(struct param_set *ps)
+{
+	free(ps);
+}
+
+static struct bpf_map *rodata_map(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+		size_t len = strlen(name);
+
+		if (len >= 7 && !strcmp(name + len - 7, ".rodata"))
+			return map;
+	}
+	return NULL;
+}
+
+/* The rodata variable @name: its type and place in the initial value */
+static void *rodata_var(struct bpf_object *obj, const char *name,
+			const struct btf_type **type)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map = rodata_map(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t size;
+	char *data;
+	int i;
+
+	if (!btf || !map)
+		return NULL;
+	data = bpf_map__initial_value(map, &size);
+	sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+	if (!data || !sec || !btf_is_datasec(sec))
+		return NULL;
+	for (i = 0, vs = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
+			continue;
+		*type = btf__type_by_id(btf, btf__resolve_type(btf, var->type));
+		return vs->offset + vs->size <= size ? data + vs->offset : NULL;
+	}
+	return NULL;
+}
+
+/* A map named @name whose key is struct iopf_match */
+static struct bpf_map *match_map(struct bpf_object *obj, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+	const struct btf_type *t;
+
+	if (!map || !btf)
+		return NULL;
+	t = btf__type_by_id(btf, bpf_map__btf_key_type_id(map));
+	if (!t || strcmp(btf__name_by_offset(btf, t->name_off), "iopf_match"))
+		return NULL;
+	return map;
+}
+
+static int set_int(void *slot, const struct btf_type *t, const char *key,
+		   const char *value)
+{
+	unsigned long long v;
+	bool is_bool = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
+	char *end;
+
+	if (!btf_is_int(t) && !btf_is_enum(t))
+		return fail(EXIT_BAD_PARAM, "parameter '%s' is not a number; it cannot be set", key);
+	if (is_bool && (!strcmp(value, "true") || !strcmp(value, "false")))
+		v = !strcmp(value, "true");
+	else {
+		errno = 0;
+		v = strtoull(value, &end, 0);
+		if (errno || !*value || *end || *value == '-')
+			return fail(EXIT_BAD_PARAM, "bad value '%s' for %s: expected a non-negative integer", value, key);
+	}
+	if ((is_bool && v > 1) || (t->size < 8 && v >> (t->size * 8)))
+		return fail(EXIT_BAD_PARAM, "value %s out of range for %s", value, key);
+	memcpy(slot, &v, t->size);	/* little endian */
+	return EXIT_OK;
+}
+
+static int add_match(struct param_set *ps, const char *map, const char *value)
+{
+	struct match_entry *e = &ps->entries[ps->nr];
+	const char *colon = strrchr(value, ':');
+	size_t dev_len = colon ? (size_t)(colon - value) : strlen(value);
+	char *end;
+
+	if (ps->nr == (int)(sizeof(ps->entries) / sizeof(ps->entries[0])))
+		return fail(EXIT_BAD_PARAM, "too many --set entries");
+	/* PCI names have colons too: only a trailing :NUMBER is a PASID */
+	if (colon) {
+		errno = 0;
+		e->pasid = strtoul(colon + 1, &end, 0);
+		if (errno || !colon[1] || *end) {
+			colon = NULL;
+			dev_len = strlen(value);
+		}
+	}
+	if (!colon)
+		e->pasid = ANY_PASID;
+	if (!dev_len || dev_len >= sizeof(e->dev))
+		return fail(EXIT_BAD_PARAM, "bad device in %s=%s", map, value);
+	memcpy(e->dev, value, dev_len);
+	snprintf(e->map, sizeof(e->map), "%s", map);
+	ps->nr++;
+	return EXIT_OK;
+}
+
+int params_apply_rodata(struct param_set *ps, struct bpf_object *obj,
+			const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	const struct btf_type *type;
+	char key[64];
+	void *slot;
+
+	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
+		return fail(EXIT_BAD_PARAM, "bad --set '%s': expected KEY=VALUE", kv);
+	memcpy(key, kv, eq - kv);
+	key[eq - kv] = 0;
+
+	slot = rodata_var(obj, key, &type);
+	if (slot)
+		return set_int(slot, type, key, eq + 1);
+	if (match_map(obj, key))
+		return add_match(ps, key, eq + 1);
+	return fail(EXIT_BAD_PARAM, "unknown parameter '%s' (see: iopfctl policies)", key);
+}
+
+int params_apply_maps(struct param_set *ps, struct bpf_object *obj)
+{
+	int i;
+
+	for (i = 0; i < ps->nr; i++) {
+		struct match_entry *e = &ps->entries[i];
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, e->map);
+		char key[IOPF_DEV_NAME_LEN + 4] = {};
+		unsigned char value[64] = {};
+
+		if (!map || bpf_map__key_size(map) != sizeof(key) ||
+		    bpf_map__value_size(map) > sizeof(value))
+			return fail(EXIT_BAD_PARAM, "map %s cannot take DEVICE[:PASID] entries", e->map);
+		memcpy(key, e->dev, sizeof(e->dev));
+		memcpy(key + IOPF_DEV_NAME_LEN, &e->pasid, 4);
+		if (bpf_map__update_elem(map, key, sizeof(key), value,
+					 bpf_map__value_size(map), BPF_ANY))
+			return fail(EXIT_KERNEL_ERROR, "cannot add %s to map %s: %s", e->dev, e->map, strerror(errno));
+	}
+	return EXIT_OK;
+}
