@@ -29,7 +29,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
 
-.PHONY: all deps kernel userspace tools check demo patches vm-shell install clean
+.PHONY: all deps kernel userspace tools check demo policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -66,6 +66,13 @@ check: kernel
 demo: kernel
 	@$(MAKE) -s userspace
 	@tools/demo
+
+# A policy of your own: make policy SRC=path/to/x.bpf.c -> build/bpf/x.bpf.o
+policy: tools
+	@test -n "$(SRC)" || { echo "usage: make policy SRC=path/to/name.bpf.c" >&2; exit 1; }
+	@mkdir -p $(BPF_OUT)
+	$(CLANG) $(BPF_CFLAGS) -c $(SRC) -o $(BPF_OUT)/$(notdir $(SRC:.c=.o))
+	@echo "built $(BPF_OUT)/$(notdir $(SRC:.c=.o))"
 
 patches: deps
 	@kernel/make-patches $(B)/patches

@@ -16,7 +16,8 @@
  * last requests with increasing group ids), pending (last requests left
  * unanswered at the handler until the device is destroyed) or abort (a
  * last request whose group allocation fails, by fault injection), and
- * keys pasid, grpid, count, addr.  Other groups that reach the handler are
+ * keys pasid, grpid, count, addr, perm (IOMMU_FAULT_PERM_*: 1 read, 2
+ * write).  Other groups that reach the handler are
  * answered SUCCESS, as a VMM would after fixing the mapping.  The devices
  * are destroyed at the end, then one line per device:
  *   device NAME sent=N partial=N handler=N faults_at_handler=N success=N invalid=N failure=N bad_setup=N
@@ -169,6 +170,8 @@ static int step(char *spec)
 			count = v;
 		else if (!strncmp(tok, "addr=", 5))
 			f.addr = v;
+		else if (!strncmp(tok, "perm=", 5))
+			f.perm = v;
 		else
 			return -1;
 	}
