@@ -5,6 +5,7 @@
 #   make demo     build, boot, load a policy, fire faults, show what happened
 #   make check    run every test (host and VM) and print "N passed, N failed"
 #   make kernel   build the patched Linux 6.12 test kernel
+#   make bench    ratios: policy and tracepoint cost on the fault path
 #   make patches  write the kernel side as a patch series to build/patches
 #   make vm-shell a shell in the test VM
 #
@@ -29,7 +30,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
 
-.PHONY: all deps kernel userspace tools check demo policy patches vm-shell install clean
+.PHONY: all deps kernel userspace tools check demo bench policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -67,6 +68,11 @@ demo: kernel
 	@$(MAKE) -s userspace
 	@tools/demo
 
+# Benchmarks: ratios measured in one boot, never pass/fail
+bench: kernel
+	@$(MAKE) -s userspace
+	@tools/vm/run -t 1200 bash -c 'tools/bench/policy-cost.sh && tools/bench/tracepoint-cost.sh'
+
 # A policy of your own: make policy SRC=path/to/x.bpf.c -> build/bpf/x.bpf.o
 policy: tools
 	@test -n "$(SRC)" || { echo "usage: make policy SRC=path/to/name.bpf.c" >&2; exit 1; }
@@ -85,7 +91,8 @@ PREFIX ?= /usr/local
 install: $(B)/iopfctl
 	install -D -m 755 $(B)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
-	install -D -m 644 tools/systemd/iopf-policies.service $(DESTDIR)/etc/systemd/system/iopf-policies.service
+	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
+		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf

@@ -4,7 +4,7 @@
  *
  * Each device may have `rate` groups per second handled, with bursts of
  * up to `burst`; beyond that its groups are answered at once (INVALID, or
- * FAILURE with fail=1) and counted, so a device in a fault storm cannot
+ * FAILURE with answer_failure=1) and counted, so a device in a fault storm cannot
  * starve the handlers, and the other devices, of service.  Partial
  * requests are not limited (they are capped by partial_cap).
  *

@@ -266,6 +266,7 @@ out:
 	close(iommufd);
 	return status;
 usage:
-	fprintf(stderr, "usage: iopf-fire [--devices N] [--no-handler I] [--real-driver] [--setup CMD] I:last|partial|storm[:pasid=P][:grpid=G][:count=N][:addr=A]...\n");
+	fprintf(stderr, "usage: iopf-fire [--devices N] [--no-handler I] [--real-driver] [--setup CMD]\n"
+		"                 I:last|partial|storm|pending|abort[:pasid=P][:grpid=G][:count=N][:addr=A][:perm=M]...\n");
 	return 2;
 }

@@ -228,6 +228,33 @@ static void remove_pins(const char *dir)
 	rmdir(dir);
 }
 
+/*
+ * Remove the pins of @name (NULL: of every name) that no attached policy
+ * owns any more, as after an ejection.  Returns how many it removed.
+ */
+static int remove_stale_pins(const char *name)
+{
+	struct iopf_policy_info info;
+	struct dirent *de;
+	char dir[512];
+	int removed = 0;
+	DIR *d = opendir(IOPF_PIN_ROOT);
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || (name && strcmp(de->d_name, name)))
+			continue;
+		if (!iopf_kernel_policy(de->d_name, &info))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, de->d_name);
+		remove_pins(dir);
+		printf("iopfctl: removed the pins of %s (no longer attached)\n", de->d_name);
+		removed++;
+	}
+	if (d)
+		closedir(d);
+	return removed;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -301,6 +328,8 @@ static int cmd_load(int argc, char **argv)
 	status = check_privilege();
 	if (!status)
 		status = check_kernel();
+	if (!status && (err = iopf_kernel_available()))
+		status = kernel_error(err, "reading attached policies");
 	if (!status)
 		status = open_policy(argv[optind], &l.obj);
 	if (status)
@@ -378,6 +407,7 @@ static int cmd_load(int argc, char **argv)
 	}
 
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, l.name);
+	remove_stale_pins(l.name);
 	err = pin_all(&l, dir);
 	if (err) {
 		remove_pins(dir);
@@ -491,9 +521,13 @@ static int cmd_list(void)
 		if (!i)
 			printf("\nrecent ejections:\n");
 		strftime(when, sizeof(when), "%F %T", gmtime(&t));
-		printf("  %s %s: %s (%s returned %d, device %s, pasid %#x)\n", when,
-		       ej[i].name, ej[i].reason, ej[i].callback, ej[i].verdict,
-		       ej[i].device, ej[i].pasid);
+		if (!strcmp(ej[i].callback, "none"))
+			printf("  %s %s: %s (device %s)\n", when, ej[i].name,
+			       ej[i].reason, ej[i].device);
+		else
+			printf("  %s %s: %s (%s returned %d, device %s, pasid %#x)\n", when,
+			       ej[i].name, ej[i].reason, ej[i].callback, ej[i].verdict,
+			       ej[i].device, ej[i].pasid);
 	}
 	return EXIT_OK;
 }
@@ -536,7 +570,7 @@ static void stats_once(const struct iopf_policy_info *p, const char *dir)
 	if (d)
 		closedir(d);
 	else if (!j)
-		printf("  (not loaded by iopfctl: no pinned maps to show)\n");
+		printf("  (no pinned maps: loaded by another tool, or with --foreground)\n");
 	if (j) {
 		json_end_obj(j);
 		json_end_obj(j);
@@ -570,6 +604,9 @@ static int cmd_stats(int argc, char **argv)
 	i = optind;
 	if (i != argc - 1)
 		return usage(stderr, EXIT_USAGE);
+	err = iopf_kernel_available();
+	if (err)
+		return kernel_error(err, "reading attached policies");
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, argv[i]);
 	signal(SIGINT, on_signal);
 	do {
@@ -621,13 +658,16 @@ static int cmd_unload(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (all || !strcmp(p[i].name, argv[1]))
 			status = unload_one(&p[i]) ?: status;
-	if (!all) {
-		for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
-			;
-		if (i == n)
-			return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
-	}
-	return status;
+	if (all)
+		return remove_stale_pins(NULL) ?: status;
+	for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
+		;
+	if (i < n)
+		return status;
+	/* Ejected: its other programs stay attached through their pins */
+	if (remove_stale_pins(argv[1]))
+		return EXIT_OK;
+	return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
 }
 
 static int cmd_policies(void)

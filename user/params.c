@@ -110,7 +110,8 @@ static int set_int(void *slot, const struct btf_type *t, const char *key,
 		v = !strcmp(value, "true");
 	else {
 		errno = 0;
-		v = strtoull(value, &end, 0);
+		/* Hex with 0x, else decimal: a leading zero is no octal here */
+		v = strtoull(value, &end, strncmp(value, "0x", 2) ? 10 : 16);
 		if (errno || !*value || *end || *value == '-')
 			return fail(EXIT_BAD_PARAM, "bad value '%s' for %s: expected a non-negative integer", value, key);
 	}
@@ -132,7 +133,7 @@ static int add_match(struct param_set *ps, const char *map, const char *value)
 	/* PCI names have colons too: only a trailing :NUMBER is a PASID */
 	if (colon) {
 		errno = 0;
-		e->pasid = strtoul(colon + 1, &end, 0);
+		e->pasid = strtoul(colon + 1, &end, strncmp(colon + 1, "0x", 2) ? 10 : 16);
 		if (errno || !colon[1] || *end) {
 			colon = NULL;
 			dev_len = strlen(value);

@@ -37,6 +37,9 @@ expect_exit 7 "bad policy name: exit 7" $I load storm_guard --name 'two words'
 expect_exit 8 "no privilege: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I load storm_guard
 expect_exit 8 "no privilege for list: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I list
 expect_exit 11 "unload of a policy not attached: exit 11" $I unload no_such_policy
+expect_exit 9 "no iopf debugfs: exit 9" env IOPF_DEBUGFS=/nonexistent $I load storm_guard
+expect_exit 9 "no iopf debugfs for stats: exit 9" env IOPF_DEBUGFS=/nonexistent $I stats observe
+expect_exit 7 "--set with an empty device: exit 7" $I load quarantine --name q0 --set deny=
 expect_exit 1 "unknown command: exit 1" $I frobnicate
 out=$($I list)
 expect_no_match '^(o2|storm_guard) ' "bad inputs attached nothing" "$out"
@@ -105,7 +108,10 @@ out=$($FIRE --devices 2 --setup "$I load quarantine --name q1 --dev \$DEV1 --set
 d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
 expect_match 'handler=1 ' "--dev scopes a policy: other devices untouched" "$d0"
 expect_match 'handler=0 .*invalid=1' "--dev scopes a policy: its device quarantined" "$d1"
-expect_match 'q1: device-removed' "a scoped policy is ejected with its device" "$($I list)"
+expect_match 'q1: device-removed \(device iommufd_mock1\)' "a scoped policy is ejected with its device" "$($I list)"
+[ -d /sys/fs/bpf/iopf/q1 ]; tap_result $? "an ejected policy's pins stay until unload"
+expect_exit 0 "unload of an ejected policy removes its pins" $I unload q1
+[ ! -e /sys/fs/bpf/iopf/q1 ]; tap_result $? "... and they are gone"
 
 # --- bpftool both ways ---
 mkdir -p /sys/fs/bpf/bt

@@ -21,6 +21,8 @@ list=$($I list)
 for p in observe partial_cap guard; do
 	expect_match "^$p " "start attached $p" "$list"
 done
+out=$(tools/systemd/iopf-policies start 2>&1)
+tap_result $? "a second start is a no-op" "$out"
 out=$(tools/systemd/iopf-policies stop 2>&1)
 tap_result $? "stop unloads them" "$out"
 list=$($I list)

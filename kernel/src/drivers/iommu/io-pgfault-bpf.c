@@ -294,6 +294,24 @@ static void iopf_bpf_count_partials(struct device *dev, struct iopf_ctx *ctx)
 	iopf_put_dev_fault_param(fault_param);
 }
 
+/* Whether any live list entry applies to @dev: faults of other devices cost little */
+static bool iopf_bpf_applies(struct device *dev)
+{
+	struct iopf_bpf_policy *p;
+	bool found;
+
+	rcu_read_lock();
+	found = !list_empty(&iopf_bpf_global);
+	if (!found)
+		list_for_each_entry_rcu(p, &iopf_bpf_scoped, node)
+			if (p->dev == dev) {
+				found = true;
+				break;
+			}
+	rcu_read_unlock();
+	return found;
+}
+
 static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
 			      const struct iopf_fault *evt, bool has_handle)
 {
@@ -334,7 +352,7 @@ iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	struct iopf_bpf_fault f = {};
 	struct iopf_bpf_policy *p;
 
-	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ)
+	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ || !iopf_bpf_applies(dev))
 		return handle;
 
 	iopf_bpf_fill_ctx(&f, dev, evt, handle);
