@@ -279,6 +279,15 @@ static void iopf_bpf_count_partials(struct device *dev, struct iopf_ctx *ctx)
 {
 	struct iommu_fault_param *fault_param;
 	struct iopf_fault *iopf;
+	bool none;
+
+	/* The common case, nothing parked, needs neither reference nor lock */
+	rcu_read_lock();
+	fault_param = rcu_dereference(dev->iommu->fault_param);
+	none = !fault_param || list_empty_careful(&fault_param->partial);
+	rcu_read_unlock();
+	if (none)
+		return;
 
 	fault_param = iopf_get_dev_fault_param(dev);
 	if (!fault_param)
