@@ -54,6 +54,8 @@ expect_match '^  partial_requests +2$' "observe counted 2 partial requests" "$st
 expect_match '^  by_handler +3$' "observe counted 3 responses by the handler" "$st"
 expect_match '\.pasid = 66' "observe counted per device and PASID" "$st"
 expect_match '"requests":5' "stats --json" "$($I stats observe --json)"
+n=$(timeout -s INT 3.5 $I stats observe --watch 1 | grep -c '^policy observe:')
+[ "$n" -ge 3 ]; tap_result $? "stats --watch 1 repeats until interrupted" "printed $n times in 3.5 s"
 expect_exit 0 "unload observe" $I unload observe
 [ ! -e /sys/fs/bpf/iopf/observe ]; tap_result $? "unload removes the pins"
 
