@@ -160,7 +160,10 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	schedule_work(&iopf_bpf_reap_work);
 }
 
-/* Check one callback's answer; returns the exit kind if it is refused */
+/* Not an exit kind: iopf_bpf_check() accepted the answer */
+#define IOPF_ANSWER_VALID	IOPF_EXIT_DETACHED
+
+/* Check one callback's answer: IOPF_ANSWER_VALID, or why it is refused */
 static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 			  struct iopf_bpf_decision *d)
 {
@@ -174,7 +177,7 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 		if (ctx->last_page)
 			return IOPF_EXIT_WRONG_KIND;
 		d->drop_partial = true;
-		return IOPF_EXIT_DETACHED;
+		return IOPF_ANSWER_VALID;
 	case IOPF_CB_ROUTE:
 		if (verdict != IOPF_ROUTE_RID)
 			return IOPF_EXIT_BAD_VERDICT;
@@ -189,7 +192,7 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 		if (!handle)
 			return IOPF_EXIT_BAD_ROUTE;
 		d->route = handle;
-		return IOPF_EXIT_DETACHED;
+		return IOPF_ANSWER_VALID;
 	case IOPF_CB_RESPOND:
 		switch (verdict) {
 		case IOPF_RESPOND_INVALID:
@@ -207,7 +210,7 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 		default:
 			return IOPF_EXIT_BAD_VERDICT;
 		}
-		return IOPF_EXIT_DETACHED;
+		return IOPF_ANSWER_VALID;
 	}
 	return IOPF_EXIT_BAD_VERDICT;
 }
@@ -244,7 +247,7 @@ static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
 	}
 
 	kind = iopf_bpf_check(f, cb, verdict, &mine);
-	if (kind != IOPF_EXIT_DETACHED) {
+	if (kind != IOPF_ANSWER_VALID) {
 		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_EJECTED);
 		iopf_bpf_eject(p, f->ctx.dev_name, f->ctx.pasid, kind, cb,
 			       verdict);
