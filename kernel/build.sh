@@ -133,10 +133,14 @@ make_config() {
 
 build_kernel() {
 	make_config
-	log "building bzImage in $KOBJ"
-	kmake "$KOBJ" bzImage
+	local build_log=$REPO/build/kernel-build.log
+	log "building bzImage in $KOBJ (log: build/kernel-build.log; about 10 min cold, seconds warm)"
 	# uapi headers (ours included) for the selftests and the loader
-	kmake "$KOBJ" headers >/dev/null
+	if ! { kmake "$KOBJ" bzImage && kmake "$KOBJ" headers; } >"$build_log" 2>&1; then
+		tail -n 40 "$build_log" >&2
+		log "kernel build failed (full log: $build_log)"
+		exit 1
+	fi
 	ln -sfn "$KOBJ" "$REPO/build/kobj"
 	ln -sfn "$KSRC" "$REPO/build/ksrc"
 	log "done: $KOBJ/arch/x86/boot/bzImage"
