@@ -44,6 +44,18 @@ else
 fi
 expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
+complete_words() {	# complete_words WORD...: what bash completion offers for the last
+	(
+		. tools/iopfctl.bash-completion
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		PATH=$PWD/build:$PATH _iopfctl
+		echo "${COMPREPLY[*]}"
+	)
+}
+[ "$(complete_words iopfctl lo)" = load ]; tap_result $? "completion: commands" "$(complete_words iopfctl lo)"
+expect_match 'storm_guard' "completion: built-in policies after load" "$(complete_words iopfctl load st)"
+expect_match '--foreground' "completion: load options" "$(complete_words iopfctl load observe --f)"
 out=$(build/iopfctl policies --json)
 expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
 tap_done

@@ -28,6 +28,7 @@ expect_exit 3 "missing file: exit 3" $I load /nonexistent/x.bpf.o
 cp /etc/hostname /tmp/not-bpf.o
 expect_exit 3 "not a BPF object: exit 3" $I load /tmp/not-bpf.o
 expect_exit 4 "object without iopf struct_ops: exit 4" $I load build/bpf/no_ops.bpf.o
+expect_exit 4 "iopf_ops map without a link: exit 4" $I load build/bpf/nolink_policy.bpf.o
 expect_exit 5 "unknown device: exit 5" $I load observe --name o2 --dev no_such_dev
 expect_exit 6 "name already attached: exit 6" $I load observe
 expect_exit 7 "unknown --set key: exit 7" $I load storm_guard --set no_such_key=1
