@@ -35,10 +35,15 @@ done
 [ -n "$ok" ] && echo "ok - series applies to pristine $KVERSION" ||
 	echo "not ok - series applies to pristine $KVERSION"
 
-# Each file we ship is what the series creates
-diff -r -q "$tmp/drivers/iommu/io-pgfault-bpf.c" kernel/src/drivers/iommu/io-pgfault-bpf.c >/dev/null &&
-	echo "ok - series carries the framework as built" ||
-	echo "not ok - series carries the framework as built"
+# Each new file we build with is what the series creates
+differ=
+for f in $(sed -e 's/#.*//' kernel/patches/series | awk 'NF > 1 { $1 = ""; print }'); do
+	src=kernel/src/$f
+	[ -f "$src" ] || src=$f
+	cmp -s "$tmp/$f" "$src" || differ+=" $f"
+done
+[ -z "$differ" ] && echo "ok - series carries every new file as built" ||
+	echo "not ok - series carries every new file as built (differ:$differ)"
 
 if msg=$(kernel/build.sh debian-check 2>&1); then
 	if printf '%s\n' "$msg" | grep -q 'io-pgfault-bpf.o\|drivers/iommu/built-in.a' ||

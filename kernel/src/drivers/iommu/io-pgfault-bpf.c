@@ -8,6 +8,9 @@
  * that request and ejected, and a request without a fault handler is
  * answered INVALID whatever the policies said.
  *
+ * This file: the fault path, attach and detach, ejection, debugfs.  The
+ * struct_ops type as the verifier sees it is in io-pgfault-bpf-ops.c.
+ *
  * Locking: iopf_bpf_lock serializes attach, detach and ejection and guards
  * the policy lists for writers; the fault path walks them under RCU and
  * never sleeps or takes iopf_bpf_lock.  Ejection from the fault path only
@@ -17,10 +20,6 @@
 #define pr_fmt(fmt) "iopf-bpf: " fmt
 
 #include <linux/bpf.h>
-#include <linux/bpf_verifier.h>
-#include <linux/btf.h>
-#include <linux/btf_ids.h>
-#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
@@ -31,6 +30,7 @@
 #include <linux/timekeeping.h>
 #include <trace/events/iopf.h>
 
+#include "io-pgfault-bpf.h"
 #include "iommu-priv.h"
 
 DEFINE_STATIC_KEY_FALSE(iopf_bpf_attached);
@@ -51,12 +51,6 @@ struct iopf_bpf_policy {
 	atomic64_t calls[IOPF_NR_CB];
 	atomic64_t obeyed[IOPF_NR_CB];
 	atomic64_t overridden[IOPF_NR_CB];
-};
-
-/* The context a callback sees, and what the kernel keeps beside it */
-struct iopf_bpf_fault {
-	struct iopf_ctx ctx;
-	struct device *dev;
 };
 
 /* What the policies decided so far for one request */
@@ -93,10 +87,6 @@ static struct {
 	atomic64_t ejected;
 } iopf_bpf_stats;
 
-static const struct btf *iopf_ops_btf;
-static u32 iopf_ops_type_id;
-static u32 iopf_ops_route_idx;
-
 static const char * const iopf_cb_names[IOPF_NR_CB] = {
 	[IOPF_CB_NONE] = "none",
 	[IOPF_CB_GROUP] = "group",
@@ -117,7 +107,7 @@ static void iopf_bpf_reap(struct work_struct *work);
 static DECLARE_WORK(iopf_bpf_reap_work, iopf_bpf_reap);
 
 /* The device's RID attach handle, if it can take faults */
-static struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev)
+struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev)
 {
 	struct iommu_attach_handle *handle;
 
@@ -501,7 +491,7 @@ static void iopf_bpf_reap(struct work_struct *work)
 	}
 }
 
-static int iopf_bpf_reg(void *kdata, struct bpf_link *link)
+int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_ops *ops = kdata;
 	struct iopf_bpf_policy *p;
@@ -556,7 +546,7 @@ out_put:
 	return ret;
 }
 
-static void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
+void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_bpf_policy *p;
 
@@ -580,167 +570,6 @@ static void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 	put_device(p->dev);
 	kfree(p);
 }
-
-static bool iopf_bpf_valid_name(const char *name, size_t size, bool required)
-{
-	size_t len = strnlen(name, size);
-	size_t i;
-
-	if (len == size || (required && !len))
-		return false;
-	/* ASCII, printable without quoting in debugfs and in the loader */
-	for (i = 0; i < len; i++)
-		if (!isascii(name[i]) || (!isalnum(name[i]) && !strchr("_-.:", name[i])))
-			return false;
-	return true;
-}
-
-static int iopf_bpf_init_member(const struct btf_type *t,
-				const struct btf_member *member,
-				void *kdata, const void *udata)
-{
-	const struct iopf_ops *uops = udata;
-	struct iopf_ops *kops = kdata;
-
-	switch (__btf_member_bit_offset(t, member) / 8) {
-	case offsetof(struct iopf_ops, name):
-		if (!iopf_bpf_valid_name(uops->name, sizeof(uops->name), true))
-			return -EINVAL;
-		memcpy(kops->name, uops->name, sizeof(kops->name));
-		return 1;
-	case offsetof(struct iopf_ops, dev_name):
-		if (!iopf_bpf_valid_name(uops->dev_name, sizeof(uops->dev_name),
-					 false))
-			return -EINVAL;
-		memcpy(kops->dev_name, uops->dev_name, sizeof(kops->dev_name));
-		return 1;
-	}
-	return 0;
-}
-
-static int iopf_bpf_check_member(const struct btf_type *t,
-				 const struct btf_member *member,
-				 const struct bpf_prog *prog)
-{
-	/* Every callback runs under RCU on the fault path */
-	if (prog->sleepable)
-		return -EINVAL;
-	return 0;
-}
-
-static int iopf_bpf_init(struct btf *btf)
-{
-	const struct btf_member *member;
-	const struct btf_type *t;
-	s32 type_id;
-	u32 i;
-
-	/* For the kfunc filter, which sees programs, not struct_ops types */
-	type_id = btf_find_by_name_kind(btf, "iopf_ops", BTF_KIND_STRUCT);
-	if (type_id < 0)
-		return -EINVAL;
-	iopf_ops_btf = btf;
-	iopf_ops_type_id = type_id;
-	t = btf_type_by_id(btf, type_id);
-	for_each_member(i, t, member)
-		if (__btf_member_bit_offset(t, member) / 8 ==
-		    offsetof(struct iopf_ops, route))
-			iopf_ops_route_idx = i;
-	return 0;
-}
-
-static bool iopf_bpf_is_valid_access(int off, int size,
-				     enum bpf_access_type type,
-				     const struct bpf_prog *prog,
-				     struct bpf_insn_access_aux *info)
-{
-	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
-}
-
-static const struct bpf_verifier_ops iopf_bpf_verifier_ops = {
-	.get_func_proto = bpf_base_func_proto,
-	.is_valid_access = iopf_bpf_is_valid_access,
-};
-
-/* CFI stubs: 6.12 finds them by the name <struct>__<member> */
-static int iopf_ops__group(const struct iopf_ctx *ctx)
-{
-	return IOPF_DEFAULT;
-}
-
-static int iopf_ops__route(const struct iopf_ctx *ctx)
-{
-	return IOPF_DEFAULT;
-}
-
-static int iopf_ops__respond(const struct iopf_ctx *ctx)
-{
-	return IOPF_DEFAULT;
-}
-
-static void iopf_ops__exit(const struct iopf_exit_info *info)
-{
-}
-
-static struct iopf_ops __bpf_iopf_ops = {
-	.group = iopf_ops__group,
-	.route = iopf_ops__route,
-	.respond = iopf_ops__respond,
-	.exit = iopf_ops__exit,
-};
-
-static struct bpf_struct_ops bpf_iopf_ops = {
-	.verifier_ops = &iopf_bpf_verifier_ops,
-	.init = iopf_bpf_init,
-	.check_member = iopf_bpf_check_member,
-	.init_member = iopf_bpf_init_member,
-	.reg = iopf_bpf_reg,
-	.unreg = iopf_bpf_unreg,
-	.name = "iopf_ops",
-	.cfi_stubs = &__bpf_iopf_ops,
-};
-
-__bpf_kfunc_start_defs();
-
-/**
- * bpf_iopf_rid_has_handler() - Would IOPF_ROUTE_RID find a fault handler?
- * @ctx: the context given to iopf_ops.route()
- *
- * Only callable from iopf_ops.route().
- *
- * Return: true if the device's RID attach handle has a fault handler now.
- */
-__bpf_kfunc bool bpf_iopf_rid_has_handler(const struct iopf_ctx *ctx)
-{
-	const struct iopf_bpf_fault *f;
-
-	f = container_of(ctx, struct iopf_bpf_fault, ctx);
-	return iopf_bpf_rid_handle(f->dev);
-}
-
-__bpf_kfunc_end_defs();
-
-BTF_KFUNCS_START(iopf_bpf_route_kfunc_ids)
-BTF_ID_FLAGS(func, bpf_iopf_rid_has_handler, KF_TRUSTED_ARGS)
-BTF_KFUNCS_END(iopf_bpf_route_kfunc_ids)
-
-/* Filters see every struct_ops kfunc call: deny only our own, elsewhere */
-static int iopf_bpf_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
-{
-	if (!btf_id_set8_contains(&iopf_bpf_route_kfunc_ids, kfunc_id))
-		return 0;
-	if (prog->aux->attach_btf == iopf_ops_btf &&
-	    prog->aux->attach_btf_id == iopf_ops_type_id &&
-	    prog->expected_attach_type == iopf_ops_route_idx)
-		return 0;
-	return -EACCES;
-}
-
-static const struct btf_kfunc_id_set iopf_bpf_route_kfunc_set = {
-	.owner = THIS_MODULE,
-	.set = &iopf_bpf_route_kfunc_ids,
-	.filter = iopf_bpf_kfunc_filter,
-};
 
 /* debugfs: what is attached, what happened, why policies were ejected */
 
@@ -827,16 +656,12 @@ static int iopf_bpf_stats_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(iopf_bpf_stats);
 
-static int __init iopf_bpf_init_struct_ops(void)
+static int __init iopf_bpf_init(void)
 {
 	struct dentry *dir;
 	int ret;
 
-	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
-					&iopf_bpf_route_kfunc_set);
-	if (ret)
-		return ret;
-	ret = register_bpf_struct_ops(&bpf_iopf_ops, iopf_ops);
+	ret = iopf_bpf_register_ops();
 	if (ret)
 		return ret;
 
@@ -846,4 +671,4 @@ static int __init iopf_bpf_init_struct_ops(void)
 	debugfs_create_file("stats", 0400, dir, NULL, &iopf_bpf_stats_fops);
 	return 0;
 }
-late_initcall(iopf_bpf_init_struct_ops);
+late_initcall(iopf_bpf_init);
