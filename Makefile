@@ -69,9 +69,12 @@ demo: kernel
 	@tools/demo
 
 # Benchmarks: ratios measured in one boot, never pass/fail
+# ... on a kernel without lockdep (kernel/build.sh bench-kernel)
 bench: kernel
 	@$(MAKE) -s userspace
-	@tools/vm/run -t 1200 bash -c 'tools/bench/policy-cost.sh && tools/bench/tracepoint-cost.sh'
+	@kernel/build.sh bench-kernel
+	@tools/vm/run -t 1200 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
+		bash -c 'tools/bench/policy-cost.sh && tools/bench/tracepoint-cost.sh'
 
 # A policy of your own: make policy SRC=path/to/x.bpf.c -> build/bpf/x.bpf.o
 policy: tools

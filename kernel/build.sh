@@ -16,6 +16,9 @@
 # kernel:        config + build bzImage (default).
 # debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
 # verify-config: check the built .config against the fragment only.
+# bench-kernel:  the same kernel without lockdep (PROVE_LOCKING, PROVE_RCU,
+#                DEBUG_ATOMIC_SLEEP), in obj-bench, for make bench: lockdep
+#                makes every lock and RCU section cost microseconds.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -146,6 +149,24 @@ build_kernel() {
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
+build_bench_kernel() {
+	local frag
+	KOBJ=$KCACHE/obj-bench
+	mkdir -p "$KOBJ"
+	frag=$KOBJ/../iopf-bench.config
+	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)=' "$KFRAGMENT" >"$frag.tmp"
+	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
+	rm -f "$frag.tmp"
+	KFRAGMENT=$frag
+	make_config
+	log "building the benchmark kernel in $KOBJ (log: build/kernel-bench-build.log)"
+	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-bench-build.log" 2>&1; then
+		tail -n 40 "$REPO/build/kernel-bench-build.log" >&2
+		exit 1
+	fi
+	log "done: $KOBJ/arch/x86/boot/bzImage"
+}
+
 debian_check() {
 	local obj=$KCACHE/obj-debian
 	sync_tree
@@ -170,6 +191,7 @@ config) make_config ;;
 kernel) build_kernel ;;
 debian-check) debian_check ;;
 verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
+bench-kernel) build_bench_kernel ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;
 esac

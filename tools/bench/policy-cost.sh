@@ -37,7 +37,7 @@ pt_bad=$(echo "${samples[passthrough.bad_setup]}" | median)
 pt_h=$(echo "${samples[passthrough.handler]}" | median)
 ans=$(echo "${samples[answering.policy]}" | median)
 ratio() { echo "scale=2; $1 / $2" | bc; }
-echo "iopf-bench medians, ns per fault ($rounds rounds x $faults faults, QEMU TCG, lockdep kernel):"
+echo "iopf-bench medians, ns per fault ($rounds rounds x $faults faults, QEMU TCG, kernel $([ -e /proc/lockdep ] && echo with || echo without) lockdep):"
 echo "  no policy:          bad_setup $none_bad, answered by user space $none_h"
 echo "  pass-through policy: bad_setup $pt_bad, answered by user space $pt_h"
 echo "  answering policy:   answered by the policy $ans"
