@@ -38,12 +38,6 @@ extract_pristine() {
 	mv "$KPRISTINE.tmp" "$KPRISTINE"
 }
 
-# Patch files in series order.
-series_patches() {
-	sed -e 's/#.*//' "$KPATCHES/series" | awk 'NF { print $1 }' |
-		while read -r p; do echo "$KPATCHES/$p"; done
-}
-
 # New files: kernel/src/ mirrors the tree; include/uapi/ is shared with
 # BPF and user space and lands in the tree's include/uapi/.
 overlay_files() {
@@ -56,13 +50,8 @@ overlay_files() {
 
 # Files the overlay owns: our new files plus every stock file a patch touches.
 stage_overlay() {
-	local stage=$1 p f src rel
-	series_patches | while read -r p; do
-		sed -n 's#^+++ b/##p' "$p"
-	done | sort -u | while read -r f; do
-		mkdir -p "$stage/$(dirname "$f")"
-		if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$stage/$f"; fi
-	done
+	local stage=$1 p src rel
+	copy_pristine_touched "$stage" $(series_patches)
 	series_patches | while read -r p; do
 		patch -d "$stage" -p1 -s -f --no-backup-if-mismatch <"$p" ||
 			{ log "patch $(basename "$p") does not apply"; exit 1; }

@@ -336,10 +336,7 @@ static int cmd_load(int argc, char **argv)
 		return status;
 
 	ps = params_new();
-	if (name)
-		err = iopf_ops_set_str(l.obj, "name", name);
-	else
-		err = iopf_ops_get_str(l.obj, "name", l.name, sizeof(l.name));
+	err = name ? iopf_ops_set_str(l.obj, "name", name) : 0;
 	if (!err && dev)
 		err = iopf_ops_set_str(l.obj, "dev_name", dev);
 	if (!err)

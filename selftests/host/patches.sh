@@ -20,11 +20,7 @@ echo "ok - make patches writes $(ls "$out" | wc -l) patches"
 # Apply to a copy of the pristine files the series touches
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for f in $(sed -n 's#^+++ b/##p' "$out"/*.patch | sort -u); do
-	[ -f "$KPRISTINE/$f" ] || continue
-	mkdir -p "$tmp/$(dirname "$f")"
-	cp "$KPRISTINE/$f" "$tmp/$f"
-done
+copy_pristine_touched "$tmp" "$out"/*.patch
 ok=1
 for p in "$out"/*.patch; do
 	if ! msg=$(patch -d "$tmp" -p1 -s -f --no-backup-if-mismatch <"$p" 2>&1); then
@@ -37,7 +33,7 @@ done
 
 # Each new file we build with is what the series creates
 differ=
-for f in $(sed -e 's/#.*//' kernel/patches/series | awk 'NF > 1 { $1 = ""; print }'); do
+for f in $(series_lines | awk '{ $1 = ""; print }'); do
 	src=kernel/src/$f
 	[ -f "$src" ] || src=$f
 	cmp -s "$tmp/$f" "$src" || differ+=" $f"

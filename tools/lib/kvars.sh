@@ -14,6 +14,28 @@ KFRAGMENT=${KFRAGMENT:-$REPO/kernel/iopf.config}
 KDEBCONFIG=${KDEBCONFIG:-/usr/src/linux-config-6.12/config.amd64_none_amd64.xz}
 BZIMAGE=$KOBJ/arch/x86/boot/bzImage
 
+# kernel/patches/series without comments: "PATCH [NEW-FILE...]" a line
+series_lines() {
+	sed -e 's/#.*//' "$KPATCHES/series" | awk 'NF'
+}
+
+# The patch files, in series order
+series_patches() {
+	series_lines | while read -r p _; do echo "$KPATCHES/$p"; done
+}
+
+# copy_pristine_touched DIR PATCH...: the pristine version of every
+# existing file the patches touch, copied into DIR
+copy_pristine_touched() {
+	local dir=$1 f
+	shift
+	sed -n 's#^+++ b/##p' "$@" | sort -u | while read -r f; do
+		[ -f "$KPRISTINE/$f" ] || continue
+		mkdir -p "$dir/$(dirname "$f")"
+		cp -p "$KPRISTINE/$f" "$dir/$f"
+	done
+}
+
 print_kvars() {
 	local v
 	for v in REPO KVERSION KCACHE KSRC KOBJ BZIMAGE; do printf '%s=%s\n' "$v" "${!v}"; done
