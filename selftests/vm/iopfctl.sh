@@ -11,6 +11,10 @@ FIRE=build/iopf-fire
 BPFTOOL=build/bpftool/bpftool
 $I unload --all >/dev/null 2>&1
 
+device_line() {	# device_line N OUTPUT: iopf-fire's line for its device N
+	printf '%s\n' "$2" | grep '^device' | sed -n "$(($1 + 1))p"
+}
+
 # --- commands and bad inputs ---
 out=$($I policies)
 for p in observe quarantine storm_guard pasid_fallback partial_cap; do
@@ -64,7 +68,7 @@ expect_exit 0 "unload observe" $I unload observe
 out=$($FIRE --devices 2 --setup "$I load quarantine --set deny=\$DEV0:0x42 --set deny=\$DEV1 >/dev/null" \
 	0:last:pasid=0x42:grpid=1 0:partial:pasid=0x42:grpid=2 0:last:pasid=0x42:grpid=2 \
 	0:last:pasid=0x43:grpid=3 1:last:grpid=4 1:last:pasid=7:grpid=5)
-d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+d0=$(device_line 0 "$out"); d1=$(device_line 1 "$out")
 expect_match 'handler=1 .*success=1 invalid=2' "quarantine: denied PASID answered INVALID, other PASID handled" "$d0"
 expect_match 'handler=0 .*success=0 invalid=2' "quarantine: denied device answered INVALID for every PASID" "$d1"
 st=$($I stats quarantine)
@@ -75,7 +79,7 @@ $I unload quarantine >/dev/null
 # --- storm_guard ---
 out=$($FIRE --devices 2 --setup "$I load storm_guard --set rate=1 --set burst=5 >/dev/null" \
 	0:storm:count=50 1:storm:count=3:grpid=100)
-d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+d0=$(device_line 0 "$out"); d1=$(device_line 1 "$out")
 h0=$(field handler "$d0"); inv0=$(field invalid "$d0")
 [ "$h0" -ge 5 ] && [ "$h0" -le 10 ] && [ $((h0 + inv0)) = 50 ]
 tap_result $? "storm_guard: a storm of 50 gets about burst handled, the rest INVALID" "$d0"
@@ -89,7 +93,7 @@ out=$($FIRE --real-driver 0:last:pasid=0x42:grpid=1)
 expect_match 'handler=0 .*invalid=1 .*bad_setup=1' "without pasid_fallback a PASID without handle is a bad setup" "$out"
 out=$($FIRE --real-driver --devices 2 --no-handler 1 --setup "$I load pasid_fallback >/dev/null" \
 	0:last:pasid=0x42:grpid=1 1:last:pasid=0x42:grpid=2)
-d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+d0=$(device_line 0 "$out"); d1=$(device_line 1 "$out")
 expect_match 'handler=1 .*success=1 invalid=0 .*bad_setup=0' "pasid_fallback routes to the RID handle" "$d0"
 expect_match 'handler=0 .*invalid=1 .*bad_setup=1' "pasid_fallback leaves a device without RID handler alone" "$d1"
 st=$($I stats pasid_fallback)
@@ -108,7 +112,7 @@ $I unload partial_cap >/dev/null
 # --- a scoped policy ---
 out=$($FIRE --devices 2 --setup "$I load quarantine --name q1 --dev \$DEV1 --set deny=\$DEV0 --set deny=\$DEV1 >/dev/null" \
 	0:last:grpid=1 1:last:grpid=2)
-d0=$(echo "$out" | grep -m1 '^device'); d1=$(echo "$out" | grep '^device' | sed -n 2p)
+d0=$(device_line 0 "$out"); d1=$(device_line 1 "$out")
 expect_match 'handler=1 ' "--dev scopes a policy: other devices untouched" "$d0"
 expect_match 'handler=0 .*invalid=1' "--dev scopes a policy: its device quarantined" "$d1"
 expect_match 'q1: device-removed \(device iommufd_mock1\)' "a scoped policy is ejected with its device" "$($I list)"

@@ -81,7 +81,7 @@ static struct {
 	atomic64_t requests;		/* page requests the policies saw */
 	atomic64_t dropped_partials;
 	atomic64_t routed;
-	atomic64_t responded[IOPF_RESPOND_FAILURE + 1];
+	atomic64_t responded[IOMMU_PAGE_RESP_FAILURE + 1];	/* by code */
 	atomic64_t freed_partials;	/* gathered into auto-answered groups */
 	atomic64_t bad_setup;		/* decisions void: no fault handler */
 	atomic64_t ejected;
@@ -397,18 +397,12 @@ iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 bool iopf_bpf_respond(struct iopf_group *group,
 		      const struct iopf_bpf_verdict *verdict)
 {
-	static const int to_respond[] = {
-		[IOMMU_PAGE_RESP_SUCCESS] = IOPF_RESPOND_SUCCESS,
-		[IOMMU_PAGE_RESP_INVALID] = IOPF_RESPOND_INVALID,
-		[IOMMU_PAGE_RESP_FAILURE] = IOPF_RESPOND_FAILURE,
-	};
-
 	if (!verdict->respond)
 		return false;
 
 	group->response_source = IOPF_RESPONSE_POLICY;
 	iopf_group_response(group, verdict->code);
-	atomic64_inc(&iopf_bpf_stats.responded[to_respond[verdict->code]]);
+	atomic64_inc(&iopf_bpf_stats.responded[verdict->code]);
 	atomic64_add(group->fault_count - 1, &iopf_bpf_stats.freed_partials);
 	iopf_free_group(group);
 	return true;
@@ -644,9 +638,9 @@ static int iopf_bpf_stats_show(struct seq_file *s, void *unused)
 	SHOW("requests", requests);
 	SHOW("dropped_partials", dropped_partials);
 	SHOW("routed", routed);
-	SHOW("responded_invalid", responded[IOPF_RESPOND_INVALID]);
-	SHOW("responded_success", responded[IOPF_RESPOND_SUCCESS]);
-	SHOW("responded_failure", responded[IOPF_RESPOND_FAILURE]);
+	SHOW("responded_invalid", responded[IOMMU_PAGE_RESP_INVALID]);
+	SHOW("responded_success", responded[IOMMU_PAGE_RESP_SUCCESS]);
+	SHOW("responded_failure", responded[IOMMU_PAGE_RESP_FAILURE]);
 	SHOW("freed_partials", freed_partials);
 	SHOW("bad_setup", bad_setup);
 	SHOW("ejected", ejected);
