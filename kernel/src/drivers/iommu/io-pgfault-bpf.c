@@ -19,12 +19,15 @@
 
 #define pr_fmt(fmt) "iopf-bpf: " fmt
 
+#include <linux/bitmap.h>
 #include <linux/bpf.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/iopf_bpf.h>
 #include <linux/pci.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
@@ -38,9 +41,23 @@ DEFINE_STATIC_KEY_FALSE(iopf_bpf_attached);
 #define IOPF_NR_CB		(IOPF_CB_RESPOND + 1)
 #define IOPF_NR_EJECTIONS	16
 
+/*
+ * Per-CPU, bumped with this_cpu_inc(): shared atomics would bounce one cache
+ * line between every CPU that reports faults.  Only u64 members, summed as
+ * an array by iopf_bpf_sum().
+ */
+struct iopf_bpf_counters {
+	u64 calls[IOPF_NR_CB];
+	u64 obeyed[IOPF_NR_CB];
+	u64 overridden[IOPF_NR_CB];
+};
+
+static_assert(sizeof(struct iopf_bpf_counters) % sizeof(u64) == 0);
+
 /* One attached policy: kernel-private, so nothing here is user-visible */
 struct iopf_bpf_policy {
-	struct list_head node;
+	struct list_head node;		/* iopf_bpf_scoped or iopf_bpf_global */
+	struct hlist_node dev_node;	/* iopf_bpf_by_dev, if scoped */
 	struct iopf_ops *ops;
 	struct bpf_link *link;
 	struct device *dev;		/* scope, referenced; NULL: all devices */
@@ -48,9 +65,7 @@ struct iopf_bpf_policy {
 	unsigned long dead;		/* bit 0: never call again */
 	bool reaping;			/* the reap work took it, under the lock */
 	struct iopf_exit_info exit_info;	/* why it died, once dead */
-	atomic64_t calls[IOPF_NR_CB];
-	atomic64_t obeyed[IOPF_NR_CB];
-	atomic64_t overridden[IOPF_NR_CB];
+	struct iopf_bpf_counters __percpu *counters;
 };
 
 /* What the policies decided so far for one request */
@@ -70,6 +85,44 @@ struct iopf_bpf_ejection {
 static DEFINE_MUTEX(iopf_bpf_lock);
 static LIST_HEAD(iopf_bpf_scoped);	/* consulted first, in attach order */
 static LIST_HEAD(iopf_bpf_global);	/* then these, in attach order */
+/*
+ * The scoped policies again, hashed by device, each bucket in attach order:
+ * the fault path finds a device's policies in O(1), however many policies
+ * other devices have.  64 buckets for at most IOPF_MAX_POLICIES policies.
+ */
+static DEFINE_HASHTABLE(iopf_bpf_by_dev, 6);
+
+/*
+ * Read without a lock by iopf_bpf_decide(), inline in the fault path, to
+ * skip devices no policy applies to: how many policies are global, and a
+ * bit per hash of the scoped policies' devices.  Written under
+ * iopf_bpf_lock; a reader that races with an attach may miss the new
+ * policy for that one request, as if it had come just before the attach.
+ */
+unsigned long iopf_bpf_dev_filter[BITS_TO_LONGS(1 << IOPF_BPF_DEV_FILTER_BITS)];
+unsigned int iopf_bpf_nr_global;
+
+static unsigned int iopf_bpf_dev_bit(const struct device *dev)
+{
+	return hash_ptr(dev, IOPF_BPF_DEV_FILTER_BITS);
+}
+
+/* After a scoped policy left: clear the bits no listed policy still needs */
+static void iopf_bpf_update_filter(void)
+{
+	DECLARE_BITMAP(keep, 1 << IOPF_BPF_DEV_FILTER_BITS);
+	struct iopf_bpf_policy *p;
+	unsigned int bit;
+
+	lockdep_assert_held(&iopf_bpf_lock);
+	bitmap_zero(keep, 1 << IOPF_BPF_DEV_FILTER_BITS);
+	list_for_each_entry(p, &iopf_bpf_scoped, node)
+		__set_bit(iopf_bpf_dev_bit(p->dev), keep);
+	for_each_set_bit(bit, iopf_bpf_dev_filter, 1 << IOPF_BPF_DEV_FILTER_BITS)
+		if (!test_bit(bit, keep))
+			clear_bit(bit, iopf_bpf_dev_filter);
+}
+
 static unsigned int iopf_bpf_nr_policies;
 static u64 iopf_bpf_next_order;
 
@@ -77,15 +130,42 @@ static DEFINE_SPINLOCK(iopf_bpf_ejections_lock);
 static struct iopf_bpf_ejection iopf_bpf_ejections[IOPF_NR_EJECTIONS];
 static unsigned int iopf_bpf_nr_ejections;	/* ever recorded */
 
-static struct {
-	atomic64_t requests;		/* page requests the policies saw */
-	atomic64_t dropped_partials;
-	atomic64_t routed;
-	atomic64_t responded[IOMMU_PAGE_RESP_FAILURE + 1];	/* by code */
-	atomic64_t freed_partials;	/* gathered into auto-answered groups */
-	atomic64_t bad_setup;		/* decisions void: no fault handler */
-	atomic64_t ejected;
-} iopf_bpf_stats;
+/* Per-CPU like iopf_bpf_counters, and summed the same way */
+struct iopf_bpf_stats {
+	u64 requests;			/* page requests the policies saw */
+	u64 dropped_partials;
+	u64 routed;
+	u64 responded[IOMMU_PAGE_RESP_FAILURE + 1];	/* by code */
+	u64 freed_partials;		/* gathered into auto-answered groups */
+	u64 bad_setup;			/* decisions void: no fault handler */
+	u64 ejected;
+};
+
+static_assert(sizeof(struct iopf_bpf_stats) % sizeof(u64) == 0);
+
+static DEFINE_PER_CPU(struct iopf_bpf_stats, iopf_bpf_stats);
+
+/* Add up a per-CPU struct of u64 counters into *@sum (@size bytes) */
+static void iopf_bpf_sum(void *sum, const void __percpu *pcpu, size_t size)
+{
+	u64 *dst = sum;
+	int cpu;
+	size_t i;
+
+	memset(sum, 0, size);
+	for_each_possible_cpu(cpu) {
+		const u64 *src = per_cpu_ptr(pcpu, cpu);
+
+		for (i = 0; i < size / sizeof(u64); i++)
+			dst[i] += READ_ONCE(src[i]);
+	}
+}
+
+static struct hlist_head *iopf_bpf_dev_bucket(const struct device *dev)
+{
+	return &iopf_bpf_by_dev[hash_min((unsigned long)dev,
+					 HASH_BITS(iopf_bpf_by_dev))];
+}
 
 static const char * const iopf_cb_names[IOPF_NR_CB] = {
 	[IOPF_CB_NONE] = "none",
@@ -143,7 +223,7 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	rec->info = *info;
 	spin_unlock(&iopf_bpf_ejections_lock);
 
-	atomic64_inc(&iopf_bpf_stats.ejected);
+	this_cpu_inc(iopf_bpf_stats.ejected);
 	pr_info("policy %s ejected: %s (%s returned %d, device %s, pasid %#x)\n",
 		p->ops->name, iopf_exit_names[kind], iopf_cb_names[callback],
 		verdict, info->dev_name, pasid);
@@ -229,7 +309,7 @@ static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
 	if (!fn || test_bit(0, &p->dead))
 		return;
 
-	atomic64_inc(&p->calls[cb]);
+	this_cpu_inc(p->counters->calls[cb]);
 	verdict = fn(&f->ctx);
 	if (verdict == IOPF_DEFAULT) {
 		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_DEFAULT);
@@ -245,13 +325,13 @@ static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
 	}
 	if (!first) {
 		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OVERRIDDEN);
-		atomic64_inc(&p->overridden[cb]);
+		this_cpu_inc(p->counters->overridden[cb]);
 		return;
 	}
 	iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OBEYED);
 	*d = mine;
 	d->decided[cb] = true;
-	atomic64_inc(&p->obeyed[cb]);
+	this_cpu_inc(p->counters->obeyed[cb]);
 }
 
 static void iopf_bpf_consult(struct iopf_bpf_policy *p,
@@ -265,60 +345,61 @@ static void iopf_bpf_consult(struct iopf_bpf_policy *p,
 }
 
 /*
- * Partial requests parked for @dev now.  Walking the list keeps the count
- * exact: stock code frees partials in several places without telling us.
+ * Parked partial requests, counted by io-pgfault.c under
+ * iommu_fault_param->lock where it parks and frees them.  The counts are
+ * read without that lock (a mutex: the fault path reads them inside its RCU
+ * section), so a policy sees a snapshot, as it would from a walk.
  */
-static void iopf_bpf_count_partials(struct device *dev, struct iopf_ctx *ctx)
+void iopf_bpf_partials_init(struct iommu_fault_param *param)
 {
-	struct iommu_fault_param *fault_param;
-	struct iopf_fault *iopf;
-	bool none;
-
-	/* The common case, nothing parked, needs neither reference nor lock */
-	rcu_read_lock();
-	fault_param = rcu_dereference(dev->iommu->fault_param);
-	none = !fault_param || list_empty_careful(&fault_param->partial);
-	rcu_read_unlock();
-	if (none)
-		return;
-
-	fault_param = iopf_get_dev_fault_param(dev);
-	if (!fault_param)
-		return;
-
-	mutex_lock(&fault_param->lock);
-	list_for_each_entry(iopf, &fault_param->partial, list) {
-		ctx->nr_partial++;
-		if (iopf->fault.prm.grpid == ctx->grpid)
-			ctx->nr_partial_grpid++;
-	}
-	mutex_unlock(&fault_param->lock);
-	iopf_put_dev_fault_param(fault_param);
+	xa_init(&param->partial_grpids);
 }
 
-/* Whether any live list entry applies to @dev: faults of other devices cost little */
-static bool iopf_bpf_applies(struct device *dev)
+/*
+ * Before a partial request is parked: 0, or -ENOMEM and it must not be.
+ * May sleep to allocate an xarray node under the (mutex) lock, as the
+ * caller may: only fault reporting and page responses take that lock.
+ */
+int iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
 {
-	struct iopf_bpf_policy *p;
-	bool found;
+	unsigned long n;
+	int ret;
 
-	rcu_read_lock();
-	found = !list_empty(&iopf_bpf_global);
-	if (!found)
-		list_for_each_entry_rcu(p, &iopf_bpf_scoped, node)
-			if (p->dev == dev) {
-				found = true;
-				break;
-			}
-	rcu_read_unlock();
-	return found;
+	lockdep_assert_held(&param->lock);
+	n = xa_to_value(xa_load(&param->partial_grpids, grpid));
+	ret = xa_err(xa_store(&param->partial_grpids, grpid,
+			      xa_mk_value(n + 1), GFP_KERNEL));
+	if (ret)
+		return ret;
+	WRITE_ONCE(param->nr_partial, param->nr_partial + 1);
+	return 0;
 }
 
+/* Every partial request with @grpid went into a group (gathered by grpid) */
+void iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid)
+{
+	unsigned long n;
+
+	lockdep_assert_held(&param->lock);
+	n = xa_to_value(xa_erase(&param->partial_grpids, grpid));
+	WRITE_ONCE(param->nr_partial, param->nr_partial - n);
+}
+
+/* Every parked partial request was freed (discarded or device removed) */
+void iopf_bpf_partials_freed(struct iommu_fault_param *param)
+{
+	lockdep_assert_held(&param->lock);
+	xa_destroy(&param->partial_grpids);
+	WRITE_ONCE(param->nr_partial, 0);
+}
+
+/* Caller holds rcu_read_lock(): the fault param is freed after a grace period */
 static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
 			      const struct iopf_fault *evt, bool has_handle)
 {
 	const struct iommu_fault_page_request *prm = &evt->fault.prm;
 	struct iopf_ctx *ctx = &f->ctx;
+	struct iommu_fault_param *param;
 
 	f->dev = dev;
 	strscpy(ctx->dev_name, dev_name(dev), sizeof(ctx->dev_name));
@@ -330,51 +411,71 @@ static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
 	ctx->pasid_valid = prm->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
 	ctx->last_page = prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
 	ctx->has_default_handle = has_handle;
-	iopf_bpf_count_partials(dev, ctx);
+
+	param = rcu_dereference(dev->iommu->fault_param);
+	if (!param)
+		return;
+	ctx->nr_partial = READ_ONCE(param->nr_partial);
+	/* Parking bumps the grpid count first: never show more than in all */
+	if (ctx->nr_partial)
+		ctx->nr_partial_grpid =
+			min_t(unsigned long, ctx->nr_partial,
+			      xa_to_value(xa_load(&param->partial_grpids,
+						  prm->grpid)));
 }
 
-/**
- * iopf_bpf_decide() - Ask the attached policies about one fault
- * @dev: the device that reported @evt
- * @evt: the fault, as given to iommu_report_device_fault()
- * @handle: the attach handle the kernel found on its own, or NULL
- * @verdict: filled with what the caller must do (zeroed by the caller)
- *
- * Context: process context, may sleep; called without iopf_param->lock.
- * Return: the attach handle to deliver to (@handle, or the RID handle a
- * policy routed to), or NULL if none has a fault handler: the caller then
- * takes the bad-setup path and @verdict is left empty.
- */
-struct iommu_attach_handle *
-iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
-		struct iommu_attach_handle *handle,
-		struct iopf_bpf_verdict *verdict)
+/* The first policy scoped to @dev, if any; caller holds rcu_read_lock() */
+static struct iopf_bpf_policy *iopf_bpf_first_scoped(struct device *dev)
 {
-	struct iopf_bpf_decision d = {};
-	struct iopf_bpf_fault f = {};
 	struct iopf_bpf_policy *p;
 
-	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ || !iopf_bpf_applies(dev))
+	hlist_for_each_entry_rcu(p, iopf_bpf_dev_bucket(dev), dev_node)
+		if (p->dev == dev)
+			return p;
+	return NULL;
+}
+
+/* The out-of-line part of iopf_bpf_decide(), see include/linux/iopf_bpf.h */
+struct iommu_attach_handle *
+__iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
+		  struct iommu_attach_handle *handle,
+		  struct iopf_bpf_verdict *verdict)
+{
+	struct iopf_bpf_decision d = {};
+	struct iopf_bpf_policy *p, *scoped;
+	struct iopf_bpf_fault f;
+
+	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ)
 		return handle;
 
-	iopf_bpf_fill_ctx(&f, dev, evt, handle);
-	atomic64_inc(&iopf_bpf_stats.requests);
-
+	/* One RCU section for the whole decision */
 	rcu_read_lock();
-	list_for_each_entry_rcu(p, &iopf_bpf_scoped, node)
-		if (p->dev == dev)
-			iopf_bpf_consult(p, &f, &d);
+	scoped = iopf_bpf_first_scoped(dev);
+	if (!scoped && list_empty(&iopf_bpf_global)) {
+		rcu_read_unlock();
+		return handle;	/* no policy applies to this device */
+	}
+
+	memset(&f, 0, sizeof(f));	/* BPF may read every byte of the context */
+	iopf_bpf_fill_ctx(&f, dev, evt, handle);
+	this_cpu_inc(iopf_bpf_stats.requests);
+
+	p = scoped;
+	if (p)
+		hlist_for_each_entry_from_rcu(p, dev_node)
+			if (p->dev == dev)
+				iopf_bpf_consult(p, &f, &d);
 	list_for_each_entry_rcu(p, &iopf_bpf_global, node)
 		iopf_bpf_consult(p, &f, &d);
 	rcu_read_unlock();
 
 	if (d.route) {
 		handle = d.route;
-		atomic64_inc(&iopf_bpf_stats.routed);
+		this_cpu_inc(iopf_bpf_stats.routed);
 	}
 	if (!handle) {
 		if (d.drop_partial || d.decided[IOPF_CB_RESPOND])
-			atomic64_inc(&iopf_bpf_stats.bad_setup);
+			this_cpu_inc(iopf_bpf_stats.bad_setup);
 		return NULL;
 	}
 
@@ -382,7 +483,7 @@ iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	verdict->respond = d.decided[IOPF_CB_RESPOND];
 	verdict->code = d.code;
 	if (d.drop_partial)
-		atomic64_inc(&iopf_bpf_stats.dropped_partials);
+		this_cpu_inc(iopf_bpf_stats.dropped_partials);
 	return handle;
 }
 
@@ -402,8 +503,8 @@ bool iopf_bpf_respond(struct iopf_group *group,
 
 	group->response_source = IOPF_RESPONSE_POLICY;
 	iopf_group_response(group, verdict->code);
-	atomic64_inc(&iopf_bpf_stats.responded[verdict->code]);
-	atomic64_add(group->fault_count - 1, &iopf_bpf_stats.freed_partials);
+	this_cpu_inc(iopf_bpf_stats.responded[verdict->code]);
+	this_cpu_add(iopf_bpf_stats.freed_partials, group->fault_count - 1);
 	iopf_free_group(group);
 	return true;
 }
@@ -506,9 +607,11 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	}
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p) {
+	if (p)
+		p->counters = alloc_percpu(struct iopf_bpf_counters);
+	if (!p || !p->counters) {
 		ret = -ENOMEM;
-		goto out_put;
+		goto out_free;
 	}
 	p->ops = ops;
 	p->link = link;
@@ -527,6 +630,13 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		p->order = ++iopf_bpf_next_order;
 		list_add_tail_rcu(&p->node,
 				  dev ? &iopf_bpf_scoped : &iopf_bpf_global);
+		if (dev) {
+			hlist_add_tail_rcu(&p->dev_node,
+					   iopf_bpf_dev_bucket(dev));
+			set_bit(iopf_bpf_dev_bit(dev), iopf_bpf_dev_filter);
+		} else {
+			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global + 1);
+		}
 		iopf_bpf_nr_policies++;
 	}
 	mutex_unlock(&iopf_bpf_lock);
@@ -534,8 +644,10 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		return 0;
 
 	static_branch_dec(&iopf_bpf_attached);
+out_free:
+	if (p)
+		free_percpu(p->counters);
 	kfree(p);
-out_put:
 	put_device(dev);
 	return ret;
 }
@@ -548,6 +660,12 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 	p = iopf_bpf_find(kdata, NULL);
 	if (p && p->link == link) {
 		list_del_rcu(&p->node);
+		if (p->dev) {
+			hlist_del_rcu(&p->dev_node);
+			iopf_bpf_update_filter();
+		} else {
+			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global - 1);
+		}
 		iopf_bpf_nr_policies--;
 	} else {
 		p = NULL;
@@ -562,6 +680,7 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 		p->ops->exit(&p->exit_info);
 	static_branch_dec(&iopf_bpf_attached);
 	put_device(p->dev);
+	free_percpu(p->counters);
 	kfree(p);
 }
 
@@ -577,22 +696,22 @@ static void iopf_bpf_show_list(struct seq_file *s, struct list_head *list)
 	int cb;
 
 	list_for_each_entry(p, list, node) {
+		struct iopf_bpf_counters c;
 		const void *fns[IOPF_NR_CB] = {
 			[IOPF_CB_GROUP] = p->ops->group,
 			[IOPF_CB_ROUTE] = p->ops->route,
 			[IOPF_CB_RESPOND] = p->ops->respond,
 		};
 
+		iopf_bpf_sum(&c, p->counters, sizeof(c));
 		seq_printf(s, "name=%s scope=%s order=%llu link_id=%u state=%s",
 			   p->ops->name, p->dev ? dev_name(p->dev) : "*",
 			   p->order, p->link->id,
 			   test_bit(0, &p->dead) ? "ejected" : "live");
 		for (cb = IOPF_CB_GROUP; cb < IOPF_NR_CB; cb++)
-			seq_printf(s, " %s=%c:%lld:%lld:%lld", iopf_cb_names[cb],
-				   fns[cb] ? 'y' : 'n',
-				   atomic64_read(&p->calls[cb]),
-				   atomic64_read(&p->obeyed[cb]),
-				   atomic64_read(&p->overridden[cb]));
+			seq_printf(s, " %s=%c:%llu:%llu:%llu", iopf_cb_names[cb],
+				   fns[cb] ? 'y' : 'n', c.calls[cb], c.obeyed[cb],
+				   c.overridden[cb]);
 		seq_putc(s, '\n');
 	}
 }
@@ -633,8 +752,10 @@ DEFINE_SHOW_ATTRIBUTE(iopf_bpf_ejections);
 
 static int iopf_bpf_stats_show(struct seq_file *s, void *unused)
 {
-#define SHOW(name, counter) \
-	seq_printf(s, "%s %lld\n", name, atomic64_read(&iopf_bpf_stats.counter))
+	struct iopf_bpf_stats sum;
+
+	iopf_bpf_sum(&sum, &iopf_bpf_stats, sizeof(sum));
+#define SHOW(name, counter) seq_printf(s, "%s %llu\n", name, sum.counter)
 	SHOW("requests", requests);
 	SHOW("dropped_partials", dropped_partials);
 	SHOW("routed", routed);

@@ -11,11 +11,14 @@
 #ifndef __LINUX_IOPF_BPF_H
 #define __LINUX_IOPF_BPF_H
 
+#include <linux/bitops.h>
+#include <linux/hash.h>
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <uapi/linux/iopf_bpf.h>
 
 struct device;
+struct iommu_fault_param;
 struct iopf_fault;
 struct iopf_group;
 struct iommu_attach_handle;
@@ -128,18 +131,66 @@ struct iopf_bpf_verdict {
 #ifdef CONFIG_IOPF_BPF
 DECLARE_STATIC_KEY_FALSE(iopf_bpf_attached);
 
+/*
+ * A bit per hash of the scoped policies' devices (1024 bits: 64 devices
+ * leave a 6% chance that another device shares a bit), and the global
+ * policy count
+ */
+#define IOPF_BPF_DEV_FILTER_BITS	10
+extern unsigned long iopf_bpf_dev_filter[BITS_TO_LONGS(1 << IOPF_BPF_DEV_FILTER_BITS)];
+extern unsigned int iopf_bpf_nr_global;
+
 static inline bool iopf_bpf_active(void)
 {
 	return static_branch_unlikely(&iopf_bpf_attached);
 }
 
 struct iommu_attach_handle *
+__iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
+		  struct iommu_attach_handle *handle,
+		  struct iopf_bpf_verdict *verdict);
+
+/**
+ * iopf_bpf_decide() - Ask the attached policies about one fault
+ * @dev: the device that reported @evt
+ * @evt: the fault, as given to iommu_report_device_fault()
+ * @handle: the attach handle the kernel found on its own, or NULL
+ * @verdict: filled with what the caller must do (zeroed by the caller)
+ *
+ * A request of a device that no policy may apply to (no global policy, and
+ * no scoped policy whose device hashes like @dev) returns here, inline,
+ * without a call: a false positive only costs the call.
+ *
+ * Context: process context, may sleep; called without iopf_param->lock.
+ * Return: the attach handle to deliver to (@handle, or the RID handle a
+ * policy routed to), or NULL if none has a fault handler: the caller then
+ * takes the bad-setup path and @verdict is left empty.
+ */
+static inline struct iommu_attach_handle *
 iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		struct iommu_attach_handle *handle,
-		struct iopf_bpf_verdict *verdict);
+		struct iopf_bpf_verdict *verdict)
+{
+	if (!READ_ONCE(iopf_bpf_nr_global) &&
+	    !test_bit(hash_ptr(dev, IOPF_BPF_DEV_FILTER_BITS),
+		      iopf_bpf_dev_filter))
+		return handle;
+	return __iopf_bpf_decide(dev, evt, handle, verdict);
+}
+
 bool iopf_bpf_respond(struct iopf_group *group,
 		      const struct iopf_bpf_verdict *verdict);
 void iopf_bpf_device_release(struct device *dev);
+
+/*
+ * Parked partial requests, counted where io-pgfault.c parks and frees them
+ * (all under iommu_fault_param->lock), so that a policy reads the counts in
+ * O(1) instead of walking the list.
+ */
+void iopf_bpf_partials_init(struct iommu_fault_param *param);
+int iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid);
+void iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid);
+void iopf_bpf_partials_freed(struct iommu_fault_param *param);
 #else
 static inline bool iopf_bpf_active(void)
 {
@@ -161,6 +212,25 @@ static inline bool iopf_bpf_respond(struct iopf_group *group,
 }
 
 static inline void iopf_bpf_device_release(struct device *dev)
+{
+}
+
+static inline void iopf_bpf_partials_init(struct iommu_fault_param *param)
+{
+}
+
+static inline int iopf_bpf_partial_parked(struct iommu_fault_param *param,
+					  u32 grpid)
+{
+	return 0;
+}
+
+static inline void iopf_bpf_partials_gathered(struct iommu_fault_param *param,
+					      u32 grpid)
+{
+}
+
+static inline void iopf_bpf_partials_freed(struct iommu_fault_param *param)
 {
 }
 #endif /* CONFIG_IOPF_BPF */
