@@ -159,6 +159,26 @@ int mock_fault(struct mock_dev *dev, const struct mock_fault *f, int *result)
 	return ret;
 }
 
+int mock_bench(struct mock_dev *dev, const struct mock_fault *f,
+	       uint32_t count, uint64_t *ns)
+{
+	struct iommu_test_cmd cmd = {
+		.op = IOMMU_TEST_OP_IOPF_BENCH,
+		.iopf_bench = {
+			.dev_id = dev->idev_id,
+			.pasid = f->pasid,
+			.grpid = f->grpid,
+			.flags = f->partial ? MOCK_IOPF_PARTIAL : 0,
+			.count = count,
+		},
+	};
+	int ret = test_cmd(dev->iommufd, &cmd);
+
+	if (!ret && ns)
+		*ns = cmd.iopf_bench.out_ns;
+	return ret;
+}
+
 int mock_read_faults(struct mock_dev *dev, struct iommu_hwpt_pgfault *out,
 		     int max)
 {

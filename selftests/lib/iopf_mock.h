@@ -48,6 +48,13 @@ int mock_dev_destroy(struct mock_dev *dev);
 /* Report one fault; *result gets iommu_report_device_fault()'s return */
 int mock_fault(struct mock_dev *dev, const struct mock_fault *f, int *result);
 
+/*
+ * Report @f @count times in a loop inside the kernel (no syscall between
+ * two reports); *ns gets the time the loop took.  perm and addr are fixed.
+ */
+int mock_bench(struct mock_dev *dev, const struct mock_fault *f,
+	       uint32_t count, uint64_t *ns);
+
 /* Faults delivered to the fault fd: up to @max records, returns count */
 int mock_read_faults(struct mock_dev *dev, struct iommu_hwpt_pgfault *out,
 		     int max);

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Smoke run of the in-kernel benchmark (make bench runs it at full size on
+# a kernel without lockdep): every configuration is set up, measured and
+# torn down, so the benchmark cannot rot.  Its numbers are not judged here.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+
+out=$(build/iopf-kbench --smoke 2>&1)
+rc=$?
+tap_result $rc "bench: iopf-kbench --smoke exits 0" "$out"
+for row in 'no policy' 'floor: empty fentry program' 'pass-through, 1 callback' \
+	'pass-through, 3 callbacks' '1 policy on another device' \
+	'4 policies on other devices' '4 global pass-through policies' \
+	'10\^4 parked partials' 'iopf trace events on' 'iommufd queues the group' \
+	'auto-response policy answers it' 'pass-through / no policy' \
+	'iommufd to a responder in poll' 'policy auto-response' 'iommufd / policy'; do
+	expect_match "$row.* [0-9.]+" "bench: the table has a row for '$row'" "$out"
+done
+# The benchmark leaves nothing attached behind it
+expect_match '^attached 0$' "bench: no policy left attached" \
+	"$(cat /sys/kernel/debug/iopf/stats)"
+tap_done
