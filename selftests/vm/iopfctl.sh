@@ -120,6 +120,13 @@ expect_match 'q1: device-removed \(device iommufd_mock1\)' "a scoped policy is e
 expect_exit 0 "unload of an ejected policy removes its pins" $I unload q1
 [ ! -e /sys/fs/bpf/iopf/q1 ]; tap_result $? "... and they are gone"
 
+# --- unload --all after the kernel ejected a policy underneath ---
+$FIRE --devices 1 --setup "$I load quarantine --name q2 --dev \$DEV0 >/dev/null" \
+	0:last:grpid=3 >/dev/null
+expect_match 'q2: device-removed' "q2 ejected with its device" "$($I list)"
+expect_exit 0 "unload --all after an ejection exits 0" $I unload --all
+[ ! -e /sys/fs/bpf/iopf/q2 ]; tap_result $? "... and removes the ejected policy's pins"
+
 # --- bpftool both ways ---
 mkdir -p /sys/fs/bpf/bt
 out=$($BPFTOOL struct_ops register build/bpf/test_policy.bpf.o /sys/fs/bpf/bt 2>&1)
