@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -214,15 +215,44 @@ int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
 	return cmd.iopf_responses.nr;
 }
 
-int mock_count_responses(const struct iommu_test_iopf_response *log, int n,
-			 uint32_t mock_id, int code)
+int ledger_check(const struct iommu_test_iopf_response *log, int n,
+		 const struct want_resp *want, int nr_want)
 {
-	int i, count = 0;
+	bool used[n > 0 ? n : 1];
+	int i, j, seen, bad = 0;
 
-	for (i = 0; i < n; i++)
-		if (log[i].mock_id == mock_id && (code < 0 || log[i].code == (uint32_t)code))
-			count++;
-	return count;
+	memset(used, 0, sizeof(used));
+	for (j = 0; j < nr_want; j++) {
+		const struct want_resp *w = &want[j];
+
+		seen = 0;
+		for (i = 0; i < n; i++) {
+			if (log[i].mock_id != w->mock_id || log[i].pasid != w->pasid ||
+			    log[i].grpid != w->grpid)
+				continue;
+			used[i] = true;
+			if (seen++ == 0 && log[i].code == w->code)
+				continue;
+			fprintf(stderr, "ledger: device %u pasid %#x group %u: %s (code %u, want %u)\n",
+				w->mock_id, w->pasid, w->grpid,
+				seen > 1 ? "answered again" : "wrong code",
+				log[i].code, w->code);
+			bad = 1;
+		}
+		if (!seen) {
+			fprintf(stderr, "ledger: device %u pasid %#x group %u: never answered (want code %u)\n",
+				w->mock_id, w->pasid, w->grpid, w->code);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (used[i])
+			continue;
+		fprintf(stderr, "ledger: stray response: device %u pasid %#x group %u code %u\n",
+			log[i].mock_id, log[i].pasid, log[i].grpid, log[i].code);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
 }
 
 int mock_set_user_pasid_table(int iommufd, bool on, bool *was_on)

@@ -64,9 +64,22 @@ int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code);
 /* Drain the mock's response log: up to @max entries, returns count */
 int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
 		   uint32_t *lost);
-/* Responses for one device in @log[0..n), optionally with @code only */
-int mock_count_responses(const struct iommu_test_iopf_response *log, int n,
-			 uint32_t mock_id, int code);
+/* One page response a test expects: which group got which code */
+struct want_resp {
+	uint32_t mock_id;
+	uint32_t pasid;
+	uint32_t grpid;
+	uint32_t code;
+};
+
+/*
+ * The per-group ledger: @log[0..n) holds each response of @want exactly
+ * once, with its code, and nothing else.  Returns 0, or -1 after one line
+ * on stderr per group answered never, twice or with another code, and per
+ * response nobody expected.
+ */
+int ledger_check(const struct iommu_test_iopf_response *log, int n,
+		 const struct want_resp *want, int nr_want);
 
 /* Make the mock act like Intel/AMD/SMMUv3 (false) or as stock (true) */
 int mock_set_user_pasid_table(int iommufd, bool on, bool *was_on);
