@@ -73,7 +73,7 @@ demo: kernel
 bench: kernel
 	@$(MAKE) -s userspace
 	@kernel/build.sh bench-kernel
-	@tools/vm/run -t 1800 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
+	@set -o pipefail; tools/vm/run -t 1800 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
 		build/iopf-kbench $(BENCH_ARGS) | tee build/bench.txt
 
 # A policy of your own: make policy SRC=path/to/x.bpf.c -> build/bpf/x.bpf.o
