@@ -18,7 +18,7 @@ const volatile int respond_verdict;	/* returned for last requests */
 const volatile __u32 respond_grpid;	/* if set, only for this grpid */
 
 /* What it saw */
-__u64 calls_group, calls_route, calls_respond;
+__u64 calls_group, calls_route, calls_respond, calls_exit;
 __u32 last_nr_partial, last_nr_partial_grpid, max_nr_partial_grpid;
 __u32 last_pasid, last_grpid, last_flags;
 bool last_pasid_valid, last_has_default_handle;
@@ -74,6 +74,7 @@ int BPF_PROG(test_respond, const struct iopf_ctx *fault)
 SEC("struct_ops")
 void BPF_PROG(test_exit, const struct iopf_exit_info *info)
 {
+	__sync_fetch_and_add(&calls_exit, 1);
 	exit_kind = info->kind;
 	exit_callback = info->callback;
 	exit_verdict = info->verdict;

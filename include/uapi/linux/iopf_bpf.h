@@ -42,6 +42,7 @@
 #define IOPF_EXIT_BAD_ROUTE		3	/* the route target failed validation */
 #define IOPF_EXIT_FORBIDDEN_CODE	4	/* a response code refused for the device */
 #define IOPF_EXIT_DEV_REMOVED		5	/* its scoped device went away */
+#define IOPF_EXIT_REPLACED		6	/* a link update put another in its place */
 
 /* Who sent a page response (tracepoint iopf:iopf_response, field source) */
 #define IOPF_RESPONSE_HANDLER		0	/* the domain's handler (iommufd, SVA) */

@@ -4,7 +4,8 @@
  *
  * Which programs may fill which member, what they may read, the members a
  * user may set (name, dev_name), the CFI stubs, and the route-only kfunc.
- * Attaching and detaching are in io-pgfault-bpf.c (iopf_bpf_reg/unreg).
+ * Attaching, detaching and replacing are in io-pgfault-bpf.c
+ * (iopf_bpf_reg/unreg/update/validate).
  */
 
 #include <linux/bpf.h>
@@ -136,6 +137,8 @@ static struct bpf_struct_ops bpf_iopf_ops = {
 	.init_member = iopf_bpf_init_member,
 	.reg = iopf_bpf_reg,
 	.unreg = iopf_bpf_unreg,
+	.update = iopf_bpf_update,
+	.validate = iopf_bpf_validate,
 	.name = "iopf_ops",
 	.cfi_stubs = &__bpf_iopf_ops,
 };

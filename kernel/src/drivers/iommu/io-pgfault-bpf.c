@@ -14,7 +14,9 @@
  * Locking: iopf_bpf_lock serializes attach, detach and ejection and guards
  * the policy lists for writers; the fault path walks them under RCU and
  * never sleeps or takes iopf_bpf_lock.  Ejection from the fault path only
- * marks the policy dead; iopf_bpf_reap_work detaches it.
+ * marks the policy dead; iopf_bpf_reap_work detaches it.  The struct_ops
+ * core calls reg, unreg and update under its own update mutex, which is
+ * taken before iopf_bpf_lock, never inside it.
  */
 
 #define pr_fmt(fmt) "iopf-bpf: " fmt
@@ -181,6 +183,7 @@ static const char * const iopf_exit_names[] = {
 	[IOPF_EXIT_BAD_ROUTE] = "bad-route",
 	[IOPF_EXIT_FORBIDDEN_CODE] = "forbidden-code",
 	[IOPF_EXIT_DEV_REMOVED] = "device-removed",
+	[IOPF_EXIT_REPLACED] = "replaced",
 };
 
 static void iopf_bpf_reap(struct work_struct *work);
@@ -548,6 +551,22 @@ static struct iopf_bpf_policy *iopf_bpf_find(const struct iopf_ops *ops,
 	return NULL;
 }
 
+/* Is @name used by a listed policy other than @self? */
+static bool iopf_bpf_name_taken(const char *name,
+				const struct iopf_bpf_policy *self)
+{
+	struct list_head *lists[] = { &iopf_bpf_scoped, &iopf_bpf_global };
+	struct iopf_bpf_policy *p;
+	int i;
+
+	lockdep_assert_held(&iopf_bpf_lock);
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		list_for_each_entry(p, lists[i], node)
+			if (p != self && !strcmp(p->ops->name, name))
+				return true;
+	return false;
+}
+
 /* Take the link of one dead policy that nobody is detaching yet */
 static struct bpf_link *iopf_bpf_take_dead_link(void)
 {
@@ -586,6 +605,47 @@ static void iopf_bpf_reap(struct work_struct *work)
 	}
 }
 
+static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
+						   struct bpf_link *link)
+{
+	struct iopf_bpf_policy *p;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->counters = alloc_percpu(struct iopf_bpf_counters);
+	if (!p->counters) {
+		kfree(p);
+		return NULL;
+	}
+	p->ops = ops;
+	p->link = link;
+	return p;
+}
+
+static void iopf_bpf_policy_free(struct iopf_bpf_policy *p)
+{
+	put_device(p->dev);
+	free_percpu(p->counters);
+	kfree(p);
+}
+
+/* After its last listing is gone: let calls in flight end, then say why */
+static void iopf_bpf_policy_stop(struct iopf_bpf_policy *p)
+{
+	synchronize_rcu();
+	if (p->ops->exit)
+		p->ops->exit(&p->exit_info);
+	iopf_bpf_policy_free(p);
+}
+
+/*
+ * struct_ops .reg: list a policy, called by the struct_ops core under its
+ * update mutex when a link is created.  May sleep.  Errors: -EOPNOTSUPP
+ * without a link, -EPERM without CAP_SYS_ADMIN, -ENODEV if the scoped
+ * device is unknown or leaving, -EEXIST for a name in use, -ENOSPC past
+ * IOPF_MAX_POLICIES, -ENOMEM.
+ */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_ops *ops = kdata;
@@ -606,15 +666,11 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			return -ENODEV;
 	}
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (p)
-		p->counters = alloc_percpu(struct iopf_bpf_counters);
-	if (!p || !p->counters) {
-		ret = -ENOMEM;
-		goto out_free;
+	p = iopf_bpf_policy_new(ops, link);
+	if (!p) {
+		put_device(dev);
+		return -ENOMEM;
 	}
-	p->ops = ops;
-	p->link = link;
 	p->dev = dev;
 
 	/* Before listing: iopf_bpf_device_release() looks only when it is on */
@@ -644,14 +700,14 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		return 0;
 
 	static_branch_dec(&iopf_bpf_attached);
-out_free:
-	if (p)
-		free_percpu(p->counters);
-	kfree(p);
-	put_device(dev);
+	iopf_bpf_policy_free(p);
 	return ret;
 }
 
+/*
+ * struct_ops .unreg: the link was detached or released.  Waits for calls in
+ * flight (may sleep), then calls exit() once.
+ */
 void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_bpf_policy *p;
@@ -674,14 +730,78 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 	if (!p)
 		return;
 
-	/* No fault path call of this policy is in flight after this */
-	synchronize_rcu();
-	if (p->ops->exit)
-		p->ops->exit(&p->exit_info);
+	iopf_bpf_policy_stop(p);
 	static_branch_dec(&iopf_bpf_attached);
-	put_device(p->dev);
-	free_percpu(p->counters);
-	kfree(p);
+}
+
+/*
+ * struct_ops .update: BPF_LINK_UPDATE puts @kdata in @old_kdata's place.
+ *
+ * The new policy takes the old one's place in its list and its device's
+ * bucket in one RCU pointer store each, so a request sees one or the other,
+ * never neither; it keeps the old one's scope, attach order and link, and
+ * starts with zeroed counters.  The old one stops like a detached policy,
+ * with IOPF_EXIT_REPLACED, unless a fault ejected it first; that ejection
+ * then stays its reason, and does not touch the new policy.
+ *
+ * May sleep.  Errors: -EPERM without CAP_SYS_ADMIN, -ENOLINK if the old
+ * policy was ejected (its detach is on the way) or is not listed, -EINVAL
+ * if @kdata names another device than the old one, -EEXIST if it takes
+ * another policy's name, -ENOMEM.  On error nothing changed.
+ */
+int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
+{
+	struct iopf_ops *ops = kdata;
+	struct iopf_bpf_policy *p, *old;
+	int ret = 0;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	p = iopf_bpf_policy_new(ops, link);
+	if (!p)
+		return -ENOMEM;
+
+	mutex_lock(&iopf_bpf_lock);
+	old = iopf_bpf_find(old_kdata, NULL);
+	if (!old || old->link != link || test_bit(0, &old->dead))
+		ret = -ENOLINK;
+	else if (strcmp(ops->dev_name, old->ops->dev_name))
+		ret = -EINVAL;
+	else if (iopf_bpf_name_taken(ops->name, old))
+		ret = -EEXIST;
+	if (!ret) {
+		p->dev = old->dev;
+		get_device(p->dev);
+		p->order = old->order;
+		list_replace_rcu(&old->node, &p->node);
+		if (p->dev)
+			hlist_replace_rcu(&old->dev_node, &p->dev_node);
+	}
+	mutex_unlock(&iopf_bpf_lock);
+	if (ret) {
+		iopf_bpf_policy_free(p);
+		return ret;
+	}
+
+	/* Calls in flight may still eject it: set the reason after they end */
+	synchronize_rcu();
+	if (!test_and_set_bit(0, &old->dead))
+		old->exit_info.kind = IOPF_EXIT_REPLACED;
+	iopf_bpf_policy_stop(old);
+	return 0;
+}
+
+/*
+ * struct_ops .validate: the whole policy, before a link or an update
+ * uses it.  -EINVAL if it decides nothing.
+ */
+int iopf_bpf_validate(void *kdata)
+{
+	const struct iopf_ops *ops = kdata;
+
+	if (!ops->group && !ops->route && !ops->respond)
+		return -EINVAL;
+	return 0;
 }
 
 /* debugfs: what is attached, what happened, why policies were ejected */

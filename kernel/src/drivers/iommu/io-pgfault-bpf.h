@@ -19,6 +19,8 @@ struct iopf_bpf_fault {
 struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev);
 int iopf_bpf_reg(void *kdata, struct bpf_link *link);
 void iopf_bpf_unreg(void *kdata, struct bpf_link *link);
+int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link);
+int iopf_bpf_validate(void *kdata);
 int __init iopf_bpf_register_ops(void);
 
 #endif /* __IO_PGFAULT_BPF_H */

@@ -106,11 +106,17 @@ struct iopf_exit_info {
  *	group, with its gathered partial requests, is answered once with that
  *	code and freed.
  * @exit: called once when the policy stops, after the last call of any
- *	other callback; @info says why.
+ *	other callback; @info says why.  A policy replaced by a link update
+ *	(BPF_LINK_UPDATE) stops with IOPF_EXIT_REPLACED, once no fault can
+ *	reach it any more: from the update on, each request sees either it or
+ *	its successor, never neither.
  * @name: unique name among attached policies, required
  * @dev_name: dev_name() of the one device the policy applies to, or empty
  *	for all devices.  Resolved when the policy is attached; the policy
- *	is ejected when that device goes away.
+ *	is ejected when that device goes away.  A replacement must name the
+ *	same device (or none, as its predecessor).
+ *
+ * At least one of @group, @route and @respond is required.
  */
 struct iopf_ops {
 	int (*group)(const struct iopf_ctx *ctx);
