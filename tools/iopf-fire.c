@@ -3,8 +3,8 @@
  * iopf-fire: fire I/O page faults through the iommufd mock IOMMU and show
  * what each mock device received.  For the demo and the loader's tests.
  *
- *   iopf-fire [--devices N] [--no-handler I] [--real-driver]
- *             [--setup 'SHELL COMMAND'] STEP...
+ *   iopf-fire [--devices N] [--no-handler I] [--real-driver] [--ledger]
+ *             [--setup 'SHELL COMMAND'] [--during 'SHELL COMMAND'] STEP...
  *
  * Creates N mock devices (default 1), each attached to a nested domain with
  * an iommufd fault queue (its "handler"), except those given --no-handler.
@@ -23,13 +23,22 @@
  *   device NAME sent=N partial=N handler=N faults_at_handler=N success=N invalid=N failure=N bad_setup=N
  * where handler counts groups delivered to the fault fd, faults_at_handler
  * their faults, and bad_setup the requests the core answered -EINVAL.
+ *
+ * --during runs a command after --setup and repeats the STEPs until it
+ * exits (its failure is ours).  --ledger checks each last request of a
+ * device without pending groups as it is fired: the responses logged by
+ * then must be exactly one for its (device, PASID, group); and prints
+ *   ledger groups=N once=N missing=N duplicate=N stray=N
+ * where stray counts responses for anything else.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "iopf_mock.h"
 
@@ -44,6 +53,10 @@ struct tally {
 static struct mock_dev devs[MAX_DEVS];
 static bool pending[MAX_DEVS];	/* leave its groups at the handler */
 static struct tally tally[MAX_DEVS];
+static bool ledger;
+static struct {
+	unsigned int groups, once, missing, duplicate, stray;
+} book;
 static struct iommu_test_iopf_response logbuf[LOG_MAX];
 static int nr_devs = 1, iommufd;
 
@@ -65,15 +78,36 @@ static void drain_handler(int i)
 	}
 }
 
-static void drain_log(void)
+/* Tally the logged responses; how many are for @want (NULL: none) */
+static unsigned int drain_log_for(const struct mock_dev *want, uint32_t pasid,
+				  uint32_t grpid)
 {
+	unsigned int matched = 0;
 	int n, k, i;
 
 	while ((n = mock_responses(iommufd, logbuf, LOG_MAX, NULL)) > 0)
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n; k++) {
 			for (i = 0; i < nr_devs; i++)
 				if (logbuf[k].mock_id == devs[i].mock_id && logbuf[k].code < 3)
 					tally[i].codes[logbuf[k].code]++;
+			if (want && logbuf[k].mock_id == want->mock_id &&
+			    logbuf[k].pasid == pasid && logbuf[k].grpid == grpid)
+				matched++;
+			else
+				book.stray++;
+		}
+	return matched;
+}
+
+/* The ledger of one last request just fired and drained at the handler */
+static void ledger_check_group(int i, const struct mock_fault *f)
+{
+	unsigned int n = drain_log_for(&devs[i], f->pasid, f->grpid);
+
+	book.groups++;
+	book.once += n == 1;
+	book.missing += !n;
+	book.duplicate += n > 1;
 }
 
 /* Make the @nth fault-injection point of this thread's next syscall fail */
@@ -138,6 +172,8 @@ static int fire(int i, struct mock_fault *f, bool abort)
 	tally[i].partial += f->partial;
 	tally[i].bad_setup += result == -EINVAL;
 	drain_handler(i);
+	if (ledger && !f->partial && !pending[i])
+		ledger_check_group(i, f);
 	return 0;
 }
 
@@ -193,7 +229,9 @@ static int step(char *spec)
 
 int main(int argc, char **argv)
 {
-	const char *setup = NULL;
+	const char *setup = NULL, *during = NULL;
+	pid_t during_pid = -1;
+	int wstatus = 0;
 	bool no_handler[MAX_DEVS] = {}, real_driver = false;
 	uint32_t ioas;
 	char name[16];
@@ -208,6 +246,10 @@ int main(int argc, char **argv)
 			real_driver = true;
 		else if (!strcmp(argv[a], "--setup") && a + 1 < argc)
 			setup = argv[++a];
+		else if (!strcmp(argv[a], "--during") && a + 1 < argc)
+			during = argv[++a];
+		else if (!strcmp(argv[a], "--ledger"))
+			ledger = true;
 		else
 			goto usage;
 	}
@@ -220,7 +262,8 @@ int main(int argc, char **argv)
 			strerror(-iommufd));
 		return 1;
 	}
-	drain_log();
+	drain_log_for(NULL, 0, 0);	/* what others left in the log */
+	memset(&book, 0, sizeof(book));
 	for (i = 0; i < nr_devs; i++) {
 		if (mock_dev_create(iommufd, ioas, &devs[i]) ||
 		    (!no_handler[i] && mock_dev_enable_faults(&devs[i]))) {
@@ -238,26 +281,47 @@ int main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	for (; a < argc; a++) {
-		char *spec = strdup(argv[a]);
+	if (during) {
+		during_pid = fork();
+		if (!during_pid) {
+			execl("/bin/sh", "sh", "-c", during, (char *)NULL);
+			_exit(127);
+		}
+	}
+	do {
+		for (i = a; i < argc && !status; i++) {
+			char *spec = strdup(argv[i]);
 
-		if (step(spec)) {
-			fprintf(stderr, "iopf-fire: bad step '%s'\n", argv[a]);
+			if (step(spec)) {
+				fprintf(stderr, "iopf-fire: bad step '%s'\n", argv[i]);
+				status = 1;
+			}
+			free(spec);
+		}
+	} while (!status && during_pid > 0 && !waitpid(during_pid, &wstatus, WNOHANG));
+	if (during_pid > 0) {
+		if (status)
+			kill(during_pid, SIGTERM);
+		waitpid(during_pid, &wstatus, 0);
+		if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
+			fprintf(stderr, "iopf-fire: --during command failed: %s\n", during);
 			status = 1;
 		}
-		free(spec);
 	}
 	for (i = 0; i < nr_devs; i++) {
 		drain_handler(i);
 		/* Pending groups are answered now, by iommufd */
 		mock_dev_destroy(&devs[i]);
 	}
-	drain_log();
+	drain_log_for(NULL, 0, 0);
 	for (i = 0; i < nr_devs; i++)
 		printf("device %s sent=%u partial=%u handler=%u faults_at_handler=%u success=%u invalid=%u failure=%u bad_setup=%u\n",
 		       devs[i].name, tally[i].sent, tally[i].partial, tally[i].handler,
 		       tally[i].handler_faults, tally[i].codes[0], tally[i].codes[1],
 		       tally[i].codes[2], tally[i].bad_setup);
+	if (ledger)
+		printf("ledger groups=%u once=%u missing=%u duplicate=%u stray=%u\n",
+		       book.groups, book.once, book.missing, book.duplicate, book.stray);
 out:
 	if (real_driver)
 		mock_set_user_pasid_table(iommufd, true, NULL);
@@ -266,7 +330,7 @@ out:
 	close(iommufd);
 	return status;
 usage:
-	fprintf(stderr, "usage: iopf-fire [--devices N] [--no-handler I] [--real-driver] [--setup CMD]\n"
+	fprintf(stderr, "usage: iopf-fire [--devices N] [--no-handler I] [--real-driver] [--ledger] [--setup CMD] [--during CMD]\n"
 		"                 I:last|partial|storm|pending|abort[:pasid=P][:grpid=G][:count=N][:addr=A][:perm=M]...\n");
 	return 2;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 
 #include "iopf_ops_map.h"
@@ -91,4 +93,90 @@ int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
 	memcpy(buf, slot, strnlen(slot, slot_size));
 	buf[strnlen(slot, slot_size)] = 0;
 	return 0;
+}
+
+/* Offset in @t, a struct of @btf, of its member @name; -ENOENT if none */
+static int member_offset(const struct btf *btf, const struct btf_type *t,
+			 const char *name, __u32 *type_id)
+{
+	const struct btf_member *m = btf_members(t);
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		if (type_id)
+			*type_id = m->type;
+		return btf_member_bit_offset(t, i) / 8;
+	}
+	return -ENOENT;
+}
+
+int iopf_ops_write_kern_value(const struct bpf_object *obj)
+{
+	static const char * const strs[] = { "name", "dev_name" };
+	const struct btf_type *vt, *kt;
+	struct bpf_map *map = iopf_ops_map(obj), *m;
+	struct bpf_program *prog;
+	struct btf *kbtf;
+	int data_off, off, err = 0, i, zero = 0;
+	__u32 kt_id;
+	char *value = NULL;
+	char str[64];
+	__s32 vid;
+
+	if (!map || bpf_map__fd(map) < 0)
+		return -EINVAL;
+	/* Programs are matched to members by index alone: one map only */
+	bpf_object__for_each_map(m, obj)
+		if (m != map && bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
+			return -EINVAL;
+
+	kbtf = btf__load_vmlinux_btf();
+	if (!kbtf)
+		return -errno;
+	vid = btf__find_by_name_kind(kbtf, "bpf_struct_ops_iopf_ops", BTF_KIND_STRUCT);
+	vt = vid > 0 ? btf__type_by_id(kbtf, vid) : NULL;
+	data_off = vt ? member_offset(kbtf, vt, "data", &kt_id) : -ENOENT;
+	if (data_off < 0) {
+		err = -ENOENT;
+		goto out;
+	}
+	kt = btf__type_by_id(kbtf, kt_id);
+	value = calloc(1, vt->size);
+	if (!value) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	/* libbpf set each program's expected attach type to its member index */
+	bpf_object__for_each_program(prog, obj) {
+		__u32 idx = bpf_program__expected_attach_type(prog);
+
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS ||
+		    bpf_program__fd(prog) < 0)
+			continue;
+		if (idx >= btf_vlen(kt)) {
+			err = -EINVAL;
+			goto out;
+		}
+		off = data_off + btf_member_bit_offset(kt, idx) / 8;
+		*(unsigned long *)(value + off) = bpf_program__fd(prog);
+	}
+	for (i = 0; i < 2; i++) {
+		off = member_offset(kbtf, kt, strs[i], NULL);
+		err = off < 0 ? off : iopf_ops_get_str(obj, strs[i], str, sizeof(str));
+		if (err)
+			goto out;
+		memcpy(value + data_off + off, str, strlen(str));
+	}
+
+	/* EBUSY: written before, and a struct_ops value never changes */
+	err = bpf_map_update_elem(bpf_map__fd(map), &zero, value, 0);
+	if (err == -EBUSY)
+		err = 0;
+out:
+	free(value);
+	btf__free(kbtf);
+	return err ? err : bpf_map__fd(map);
 }

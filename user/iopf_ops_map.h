@@ -23,4 +23,15 @@ int iopf_ops_set_str(const struct bpf_object *obj, const char *member,
 int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
 		     char *buf, size_t size);
 
+/*
+ * Write the kernel value of @obj's loaded iopf_ops map, as
+ * bpf_map__attach_struct_ops() does, but without creating a link: for
+ * bpf_link_update() of a link another process created (libbpf's
+ * bpf_link__update_map() takes only links of this process).  Program fds
+ * go to the members libbpf matched them to at load, name and dev_name are
+ * copied.  The kernel runs .validate on it.  Returns the map's fd, or
+ * -errno (-EINVAL for an object with another struct_ops map too).
+ */
+int iopf_ops_write_kern_value(const struct bpf_object *obj);
+
 #endif

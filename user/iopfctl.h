@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* iopfctl: shared declarations of the loader's files */
+/*
+ * iopfctl: shared declarations of the loader's files.  iopfctl.c only
+ * dispatches; each cmd_*.c is one command family; core.c is what they
+ * share; params.c, builtin.c, json.c and dump.c are libraries under them.
+ */
 #ifndef IOPFCTL_H
 #define IOPFCTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <bpf/libbpf.h>
+#include <linux/iopf_bpf.h>
+
+struct iopf_policy_info;
+struct json;
 
 /* Exit statuses: each kind of failure has its own, for scripts */
 enum {
@@ -21,14 +31,105 @@ enum {
 	EXIT_NO_KERNEL_SUPPORT = 9,
 	EXIT_KERNEL_ERROR = 10,
 	EXIT_NOT_ATTACHED = 11,
+	EXIT_SCOPE_DIFFERS = 12,
 };
 
 #define IOPF_PIN_ROOT "/sys/fs/bpf/iopf"
 
+/* ---- iopfctl.c ---- */
+
+/* The usage text on @f; returns @status */
+int usage(FILE *f, int status);
+
+/* ---- cmd_*.c: each gets argv from its command's name on ---- */
+
+int cmd_load(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_policies(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_replace(int argc, char **argv);
+
+/* ---- core.c ---- */
+
 /* One line on stderr, "iopfctl: ...", and the exit status to return */
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Built-in policies, embedded as skeleton ELF bytes */
+/* --json or -j: print JSON instead of text */
+extern bool json_output;
+
+/* Keep libbpf quiet unless IOPFCTL_DEBUG is set; call once, first */
+void setup_libbpf_print(void);
+/* libbpf's last warning, for an error message, or "no detail" */
+const char *libbpf_reason(void);
+
+/* Each returns EXIT_OK, or prints why not and returns the EXIT_* */
+int check_privilege(void);	/* CAP_SYS_ADMIN */
+int check_kernel(void);		/* the kernel's BTF has struct iopf_ops */
+/* Print the failure @err (-errno) of @what, a debugfs read; returns the EXIT_* */
+int kernel_error(int err, const char *what);
+/* A policy name: 1 to IOPF_OPS_NAME_LEN - 1 of [A-Za-z0-9_.:-] */
+bool valid_name(const char *s);
+
+/* Set by on_stop_signal(), the handler commands install for SIGINT/SIGTERM */
+extern volatile sig_atomic_t stop_requested;
+void on_stop_signal(int sig);
+
+/* A policy this process opened, and the links it attached */
+struct loaded {
+	struct bpf_object *obj;
+	struct bpf_link *ops_link;
+	struct bpf_link *links[16];	/* the object's other programs */
+	int nr_links;
+	char name[IOPF_OPS_NAME_LEN];
+};
+
+/* Destroy @l's links and close its object: what is not pinned detaches */
+void unload_local(struct loaded *l);
+/* Open @what, a built-in name or an object path, with its iopf_ops map */
+int open_policy(const char *what, struct bpf_object **obj);
+
+/* What prepare_policy() checks of the name among the attached policies */
+enum name_check {
+	NAME_MUST_BE_FREE,	/* EXIT_NAME_TAKEN if a policy has it (load) */
+	NAME_NOT_CHECKED,	/* the caller checks it, if it must */
+};
+
+/*
+ * All of loading a policy that comes before attaching it.  Checks the
+ * privilege and the kernel; opens @what (open_policy()); writes @name and
+ * @dev, unless NULL, into the iopf_ops map and checks the resulting name
+ * (and, by @check, that no attached policy has it); applies the @nr_sets
+ * KEY=VALUE strings of @sets to .rodata; loads the object; and fills the
+ * maps @sets named.  *@l is overwritten.  Returns EXIT_OK with l->obj
+ * loaded and l->name set, nothing attached: the caller attaches and then
+ * calls unload_local(@l).  Otherwise prints why, releases all it took
+ * (unload_local(@l) is then a no-op), and returns the EXIT_*.
+ */
+int prepare_policy(const char *what, const char *name, const char *dev,
+		   const char *const *sets, int nr_sets, enum name_check check,
+		   struct loaded *l);
+
+/* Attach @l's programs other than struct_ops, each with its own link */
+int attach_programs(struct loaded *l);
+
+/*
+ * Pin @l's links and maps in @dir (under IOPF_PIN_ROOT); 0 or -errno.
+ * Without l->ops_link (replace: the link is already pinned), @dir may exist.
+ */
+int pin_all(struct loaded *l, const char *dir);
+/* Remove the pins in @dir and @dir itself */
+void remove_pins(const char *dir);
+/* Remove the pins of @name (NULL: of any) no attached policy has; how many */
+int remove_stale_pins(const char *name);
+
+/* Callback names by IOPF_CB_*: "group", "route", "respond" from 1 */
+extern const char * const cb_names[];
+/* The keys of a policy in list --json and stats --json */
+void print_policy_json(struct json *j, const struct iopf_policy_info *p);
+
+/* ---- builtin.c: built-in policies, embedded as skeleton ELF bytes ---- */
+
 struct builtin_param {
 	const char *name;
 	const char *help;
@@ -44,18 +145,21 @@ struct builtin {
 extern const struct builtin builtins[];
 const struct builtin *builtin_find(const char *name);
 
-/* Parameters: --set KEY=VALUE on .rodata variables and iopf_match maps */
+/*
+ * ---- params.c: --set KEY=VALUE on .rodata variables and iopf_match maps ----
+ * Each function prints its error with fail() and returns an EXIT_*.
+ */
 struct param_set;
 struct param_set *params_new(void);
 void params_free(struct param_set *ps);
-/* Before load: set rodata, remember map entries; returns an EXIT_* */
+/* Before load: set rodata, remember map entries */
 int params_apply_rodata(struct param_set *ps, struct bpf_object *obj,
 			const char *kv);
 /* After load: fill the maps */
 int params_apply_maps(struct param_set *ps, struct bpf_object *obj);
 
-/* Output: a table or JSON */
-struct json;
+/* ---- json.c: output as JSON ---- */
+
 struct json *json_new(void);
 void json_begin_obj(struct json *j, const char *key);
 void json_end_obj(struct json *j);
@@ -65,7 +169,8 @@ void json_str(struct json *j, const char *key, const char *value);
 void json_num(struct json *j, const char *key, long long value);
 void json_done(struct json *j);
 
-/* Dump a pinned policy map by BTF (stats) */
+/* ---- dump.c: print a pinned policy map by BTF (stats) ---- */
+
 int dump_pinned_map(const char *path, const char *label, struct json *j);
 
 #endif

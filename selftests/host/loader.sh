@@ -56,6 +56,10 @@ complete_words() {	# complete_words WORD...: what bash completion offers for the
 [ "$(complete_words iopfctl lo)" = load ]; tap_result $? "completion: commands" "$(complete_words iopfctl lo)"
 expect_match 'storm_guard' "completion: built-in policies after load" "$(complete_words iopfctl load st)"
 expect_match '--foreground' "completion: load options" "$(complete_words iopfctl load observe --f)"
+[ "$(complete_words iopfctl rep)" = replace ]; tap_result $? "completion: replace" "$(complete_words iopfctl rep)"
+expect_match 'quarantine' "completion: built-in policies after replace NAME" "$(complete_words iopfctl replace fence qu)"
+expect_match '--set' "completion: replace options" "$(complete_words iopfctl replace fence quarantine --s)"
+expect_exit 1 "iopfctl replace without an object: exit 1" build/iopfctl replace fence
 out=$(build/iopfctl policies --json)
 expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
 tap_done

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * iopfctl load NAME|FILE.bpf.o: prepare the policy (core.c), attach it and
+ * the object's other programs, then pin it all so that it stays attached
+ * after iopfctl exits, or, with --foreground, stay attached until a signal
+ * or until the kernel ejects it.  --dry-run stops after the kernel verified
+ * the programs and says the name the policy would take.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "iopf_kernel.h"
+#include "iopf_ops_map.h"
+#include "iopfctl.h"
+
+/* Attach the struct_ops map, then each other program with its own link */
+static int attach_policy(struct loaded *l, const char *dev)
+{
+	int err;
+
+	l->ops_link = bpf_map__attach_struct_ops(iopf_ops_map(l->obj));
+	if (!l->ops_link) {
+		err = errno;
+		if (err == ENODEV)
+			return fail(EXIT_UNKNOWN_DEVICE, "no device '%s' behind an IOMMU", dev ? dev : "?");
+		if (err == EEXIST)
+			return fail(EXIT_NAME_TAKEN, "a policy named '%s' is already attached", l->name);
+		if (err == EPERM || err == EACCES)
+			return fail(EXIT_NO_PRIVILEGE, "attaching %s: permission denied", l->name);
+		if (err == EOPNOTSUPP)
+			return fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l->name);
+		return fail(EXIT_KERNEL_ERROR, "attaching %s: %s", l->name, strerror(err));
+	}
+	return attach_programs(l);
+}
+
+/* --foreground: stay attached until a signal, or until the kernel ejects us */
+static int run_foreground(struct loaded *l)
+{
+	struct pollfd pfd = { .fd = bpf_link__fd(l->ops_link), .events = POLLIN };
+	struct iopf_ejection_info ej[64];
+	int n, i, status = EXIT_OK;
+
+	signal(SIGINT, on_stop_signal);
+	signal(SIGTERM, on_stop_signal);
+	printf("iopfctl: %s attached; detaching on Ctrl-C\n", l->name);
+	fflush(stdout);
+	while (!stop_requested) {
+		if (poll(&pfd, 1, 200) == 1 && (pfd.revents & POLLHUP)) {
+			n = iopf_kernel_ejections(ej, 64);
+			for (i = n - 1; i >= 0; i--)
+				if (!strcmp(ej[i].name, l->name))
+					break;
+			status = fail(EXIT_KERNEL_ERROR, "%s was ejected by the kernel: %s (%s returned %d)",
+				      l->name, i >= 0 ? ej[i].reason : "?",
+				      i >= 0 ? ej[i].callback : "?", i >= 0 ? ej[i].verdict : 0);
+			break;
+		}
+	}
+	unload_local(l);
+	return status;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "set", required_argument, NULL, 's' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ }
+	};
+	const char *dev = NULL, *name = NULL, *sets[64];
+	struct loaded l;
+	bool foreground = false, dry_run = false;
+	char dir[256];
+	int c, nr_sets = 0, status, err;
+
+	while ((c = getopt_long(argc, argv, "d:n:s:f", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dev = optarg; break;
+		case 'n': name = optarg; break;
+		case 's':
+			if (nr_sets == 64)
+				return fail(EXIT_USAGE, "too many --set");
+			sets[nr_sets++] = optarg;
+			break;
+		case 'f': foreground = true; break;
+		case 'D': dry_run = true; break;
+		default: return usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 1 || (foreground && dry_run))
+		return usage(stderr, EXIT_USAGE);
+	if (dev && (!*dev || strlen(dev) >= IOPF_DEV_NAME_LEN))
+		return fail(EXIT_UNKNOWN_DEVICE, "bad device name '%s'", dev);
+
+	status = prepare_policy(argv[optind], name, dev, sets, nr_sets,
+				dry_run ? NAME_NOT_CHECKED : NAME_MUST_BE_FREE, &l);
+	if (status)
+		return status;
+	if (dry_run) {
+		/* Verified by the kernel, not attached: the name it would take */
+		if (iopf_ops_get_str(l.obj, "dev_name", dir, sizeof(dir)) || !*dir)
+			strcpy(dir, "all devices");
+		printf("iopfctl: would attach %s (%s)\n", l.name, dir);
+		goto out;
+	}
+	status = attach_policy(&l, dev);
+	if (status)
+		goto out;
+	if (foreground)
+		return run_foreground(&l);
+
+	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, l.name);
+	remove_stale_pins(l.name);
+	err = pin_all(&l, dir);
+	if (err) {
+		remove_pins(dir);
+		status = fail(EXIT_KERNEL_ERROR, "pinning under %s: %s (is bpffs mounted on /sys/fs/bpf?)",
+			      dir, strerror(-err));
+		goto out;
+	}
+	printf("iopfctl: attached %s (%s), pinned in %s\n", l.name,
+	       dev ? dev : "all devices", dir);
+out:
+	unload_local(&l);
+	return status;
+}

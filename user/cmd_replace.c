@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * iopfctl replace NAME NAME|FILE.bpf.o: put a new policy behind the struct_ops
+ * link of the attached policy NAME (BPF_LINK_UPDATE), so that every fault sees
+ * the old policy or the new one, never neither.  The new one is loaded and
+ * verified first: if anything fails, the old one runs on untouched.  It keeps
+ * the name, the scope, the place in the consult order and the link; its
+ * other programs and maps replace the old ones' in IOPF_PIN_ROOT/NAME/.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "iopf_kernel.h"
+#include "iopf_ops_map.h"
+#include "iopfctl.h"
+
+/* Remove the pins in @dir but the link's: the old policy's programs and maps */
+static void remove_old_pins(const char *dir)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "link"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The link of @old and the map behind it now; EXIT_OK or why not */
+static int open_old(const struct iopf_policy_info *old, int *link_fd, int *map_fd)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	*map_fd = -1;
+	*link_fd = bpf_link_get_fd_by_id(old->link_id);
+	if (*link_fd < 0 || bpf_link_get_info_by_fd(*link_fd, &info, &len) ||
+	    !info.struct_ops.map_id ||
+	    (*map_fd = bpf_map_get_fd_by_id(info.struct_ops.map_id)) < 0)
+		return fail(EXIT_NOT_ATTACHED, "%s was detached while replacing it", old->name);
+	return EXIT_OK;
+}
+
+/* Swap the map behind the link, if it is still @old's: EXIT_OK or why not */
+static int update_link(struct loaded *l, const struct iopf_policy_info *old)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
+	int link_fd, map_fd, err, status;
+
+	status = open_old(old, &link_fd, &map_fd);
+	if (status)
+		goto out;
+	opts.old_map_fd = map_fd;
+	err = iopf_ops_write_kern_value(l->obj);
+	if (err == -EINVAL) {
+		status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: it sets none of group, route and respond, or has a second struct_ops map",
+			      l->name);
+		goto out;
+	} else if (err < 0) {
+		status = fail(EXIT_KERNEL_ERROR, "preparing %s: %s", l->name, strerror(-err));
+		goto out;
+	}
+	err = bpf_link_update(link_fd, err, &opts);
+	if (!err)
+		goto out;
+	switch (-err) {
+	case ENOLINK:
+		status = fail(EXIT_NOT_ATTACHED, "%s was ejected or detached while replacing it", old->name);
+		break;
+	case EPERM:
+		/* Privilege was checked: the link holds another map than we saw */
+		status = fail(EXIT_KERNEL_ERROR, "%s was replaced by someone else meanwhile; nothing changed", old->name);
+		break;
+	case EINVAL:
+		status = fail(EXIT_SCOPE_DIFFERS, "the kernel refused another scope for %s", old->name);
+		break;
+	default:
+		status = fail(EXIT_KERNEL_ERROR, "replacing %s: %s", old->name, strerror(-err));
+	}
+out:
+	if (link_fd >= 0)
+		close(link_fd);
+	if (map_fd >= 0)
+		close(map_fd);
+	return status;
+}
+
+static void print_replaced(const struct loaded *l, const char *what,
+			   const struct iopf_policy_info *old, const char *dir)
+{
+	struct json *j;
+
+	if (!json_output) {
+		printf("iopfctl: replaced %s with %s (%s, order %llu, link %u), pinned in %s\n",
+		       l->name, what, strcmp(old->scope, "*") ? old->scope : "all devices",
+		       old->order, old->link_id, dir);
+		return;
+	}
+	j = json_new();
+	json_begin_obj(j, NULL);
+	json_str(j, "replaced", l->name);
+	json_str(j, "object", what);
+	json_str(j, "scope", old->scope);
+	json_num(j, "order", old->order);
+	json_num(j, "link_id", old->link_id);
+	json_str(j, "pinned", dir);
+	json_end_obj(j);
+	json_done(j);
+}
+
+int cmd_replace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "set", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ }
+	};
+	const char *dev = NULL, *name = NULL, *sets[64], *target, *what;
+	struct iopf_policy_info old;
+	char dir[256], new_dev[IOPF_DEV_NAME_LEN];
+	struct loaded l;
+	int c, nr_sets = 0, status, err;
+
+	while ((c = getopt_long(argc, argv, "d:n:s:j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dev = optarg; break;
+		case 'n': name = optarg; break;
+		case 's':
+			if (nr_sets == 64)
+				return fail(EXIT_USAGE, "too many --set");
+			sets[nr_sets++] = optarg;
+			break;
+		case 'j': json_output = true; break;
+		default: return usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 2)
+		return usage(stderr, EXIT_USAGE);
+	target = argv[optind];
+	what = argv[optind + 1];
+	if (name && strcmp(name, target))
+		return fail(EXIT_USAGE, "replace keeps the name %s: --name %s differs", target, name);
+	if (dev && (!*dev || strlen(dev) >= IOPF_DEV_NAME_LEN))
+		return fail(EXIT_UNKNOWN_DEVICE, "bad device name '%s'", dev);
+
+	status = check_privilege();
+	if (status)
+		return status;
+	err = iopf_kernel_policy(target, &old);
+	if (err == -ENOENT)
+		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", target);
+	if (err)
+		return kernel_error(err, "reading attached policies");
+	if (strcmp(old.state, "live"))
+		return fail(EXIT_NOT_ATTACHED, "%s was ejected: unload it and load the new policy", target);
+	/* Without --dev, the scope the old one has */
+	if (!dev && strcmp(old.scope, "*"))
+		dev = old.scope;
+
+	status = prepare_policy(what, target, dev, sets, nr_sets, NAME_NOT_CHECKED, &l);
+	if (status)
+		return status;
+	if (iopf_ops_get_str(l.obj, "dev_name", new_dev, sizeof(new_dev)) ||
+	    strcmp(*new_dev ? new_dev : "*", old.scope)) {
+		status = fail(EXIT_SCOPE_DIFFERS, "%s applies to %s, the new policy to %s: replace keeps the scope (unload and load to change it)",
+			      target, strcmp(old.scope, "*") ? old.scope : "all devices",
+			      *new_dev ? new_dev : "all devices");
+		goto out;
+	}
+	/* Its other programs first: until the update they run beside the old ones */
+	status = attach_programs(&l);
+	if (!status)
+		status = update_link(&l, &old);
+	if (status)
+		goto out;
+
+	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, target);
+	remove_old_pins(dir);
+	err = pin_all(&l, dir);
+	if (err) {
+		/* The policy is in place; only what stats reads or the pins hold is not */
+		status = fail(EXIT_KERNEL_ERROR, "%s replaced, but pinning under %s failed: %s",
+			      target, dir, strerror(-err));
+		goto out;
+	}
+	print_replaced(&l, what, &old, dir);
+out:
+	unload_local(&l);
+	return status;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * iopfctl unload NAME|--all: detach a policy through the link id the
+ * kernel lists for it, whoever attached it, and remove its pins, which
+ * releases the links of its other programs; for a policy the kernel has
+ * ejected, only the stale pins are left to remove.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "iopf_kernel.h"
+#include "iopfctl.h"
+
+static int unload_one(const struct iopf_policy_info *p)
+{
+	char dir[256];
+	int fd, err = 0;
+
+	fd = bpf_link_get_fd_by_id(p->link_id);
+	if (fd < 0 || bpf_link_detach(fd))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	/* Pinned links of its other programs go with the pins */
+	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, p->name);
+	remove_pins(dir);
+	if (err && err != -ENOENT)
+		return fail(EXIT_KERNEL_ERROR, "detaching %s: %s", p->name, strerror(-err));
+	printf("iopfctl: unloaded %s\n", p->name);
+	return EXIT_OK;
+}
+
+int cmd_unload(int argc, char **argv)
+{
+	struct iopf_policy_info p[IOPF_MAX_POLICIES];
+	int n, i, status = EXIT_OK;
+	bool all;
+
+	if (argc != 2)
+		return usage(stderr, EXIT_USAGE);
+	all = !strcmp(argv[1], "--all");
+	n = iopf_kernel_policies(p, IOPF_MAX_POLICIES);
+	if (n < 0)
+		return kernel_error(n, "reading attached policies");
+	for (i = 0; i < n; i++)
+		if (all || !strcmp(p[i].name, argv[1]))
+			status = unload_one(&p[i]) ?: status;
+	if (all) {
+		/* How many stale pins went does not change the status */
+		remove_stale_pins(NULL);
+		return status;
+	}
+	for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
+		;
+	if (i < n)
+		return status;
+	/* Ejected: its other programs stay attached through their pins */
+	if (remove_stale_pins(argv[1]))
+		return EXIT_OK;
+	return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * What iopfctl's commands share: the one-line error and its exit status,
+ * the checks of privilege and kernel support, and the life of a policy this
+ * process loads: prepare_policy() takes it from a name or an object path to
+ * a loaded object ready to attach, pin_all() makes it outlive iopfctl under
+ * IOPF_PIN_ROOT/NAME/, and unload_local() and remove_pins() let it go.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "iopf_kernel.h"
+#include "iopf_ops_map.h"
+#include "iopfctl.h"
+
+bool json_output;
+
+int fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "iopfctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+/* Quiet libbpf, but keep its last words for the error message */
+static char libbpf_last[512];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN)
+		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
+	if (getenv("IOPFCTL_DEBUG"))
+		vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+void setup_libbpf_print(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+const char *libbpf_reason(void)
+{
+	size_t n = strlen(libbpf_last);
+
+	while (n && libbpf_last[n - 1] == '\n')
+		libbpf_last[--n] = 0;
+	return n ? libbpf_last : "no detail";
+}
+
+static bool has_cap(cap_value_t cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps) {
+		cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v == CAP_SET;
+}
+
+int check_kernel(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int found;
+
+	if (!vmlinux)
+		return fail(EXIT_NO_KERNEL_SUPPORT, "this kernel has no BTF: iopf-bpf needs CONFIG_DEBUG_INFO_BTF and CONFIG_IOPF_BPF");
+	found = btf__find_by_name_kind(vmlinux, "iopf_ops", BTF_KIND_STRUCT) >= 0;
+	btf__free(vmlinux);
+	if (!found)
+		return fail(EXIT_NO_KERNEL_SUPPORT, "this kernel has no iopf-bpf (CONFIG_IOPF_BPF)");
+	return EXIT_OK;
+}
+
+int check_privilege(void)
+{
+	if (!has_cap(CAP_SYS_ADMIN))
+		return fail(EXIT_NO_PRIVILEGE, "permission denied: this needs CAP_SYS_ADMIN (run as root)");
+	return EXIT_OK;
+}
+
+int kernel_error(int err, const char *what)
+{
+	switch (err) {
+	case -EACCES:
+	case -EPERM:
+		return fail(EXIT_NO_PRIVILEGE, "%s: permission denied (needs CAP_SYS_ADMIN)", what);
+	case -ENOENT:
+		return fail(EXIT_NO_KERNEL_SUPPORT, "%s: %s/ not found (CONFIG_IOPF_BPF off, or debugfs not mounted)",
+			    what, iopf_kernel_dir());
+	default:
+		return fail(EXIT_KERNEL_ERROR, "%s: %s", what, strerror(-err));
+	}
+}
+
+bool valid_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= IOPF_OPS_NAME_LEN)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") == len;
+}
+
+volatile sig_atomic_t stop_requested;
+
+void on_stop_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+/* ---- a policy loaded by this process ---- */
+
+void unload_local(struct loaded *l)
+{
+	while (l->nr_links)
+		bpf_link__destroy(l->links[--l->nr_links]);
+	bpf_link__destroy(l->ops_link);
+	bpf_object__close(l->obj);
+	l->ops_link = NULL;
+	l->obj = NULL;
+}
+
+int open_policy(const char *what, struct bpf_object **obj)
+{
+	const struct builtin *b = builtin_find(what);
+	struct stat st;
+	size_t size;
+	const void *elf;
+
+	if (b) {
+		LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = b->name);
+
+		elf = b->elf_bytes(&size);
+		*obj = bpf_object__open_mem(elf, size, &opts);
+	} else {
+		if (!strchr(what, '/') && !strstr(what, ".o"))
+			return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s' (see: iopfctl policies)", what);
+		if (stat(what, &st))
+			return fail(EXIT_BAD_OBJECT, "%s: %s", what, strerror(errno));
+		*obj = bpf_object__open_file(what, NULL);
+	}
+	if (!*obj)
+		return fail(EXIT_BAD_OBJECT, "%s: not a BPF object file (%s)", what, libbpf_reason());
+	if (!iopf_ops_map(*obj)) {
+		bpf_object__close(*obj);
+		*obj = NULL;
+		return fail(EXIT_NO_STRUCT_OPS, "%s: no struct iopf_ops map in this object", what);
+	}
+	return EXIT_OK;
+}
+
+int prepare_policy(const char *what, const char *name, const char *dev,
+		   const char *const *sets, int nr_sets, enum name_check check,
+		   struct loaded *l)
+{
+	struct iopf_policy_info info;
+	struct param_set *ps = NULL;
+	int i, status, err;
+
+	memset(l, 0, sizeof(*l));
+	status = check_privilege();
+	if (!status)
+		status = check_kernel();
+	if (!status && (err = iopf_kernel_available()))
+		status = kernel_error(err, "reading attached policies");
+	if (!status)
+		status = open_policy(what, &l->obj);
+	if (status)
+		goto out;
+
+	ps = params_new();
+	err = name ? iopf_ops_set_str(l->obj, "name", name) : 0;
+	if (!err && dev)
+		err = iopf_ops_set_str(l->obj, "dev_name", dev);
+	if (!err)
+		err = iopf_ops_get_str(l->obj, "name", l->name, sizeof(l->name));
+	if (err || !valid_name(l->name)) {
+		status = fail(EXIT_BAD_PARAM, "bad policy name '%s': 1-%d of [A-Za-z0-9_.:-]",
+			      name ? name : l->name, IOPF_OPS_NAME_LEN - 1);
+		goto out;
+	}
+	if (check == NAME_MUST_BE_FREE) {
+		err = iopf_kernel_policy(l->name, &info);
+		if (!err) {
+			status = fail(EXIT_NAME_TAKEN, "a policy named '%s' is already attached (use --name)", l->name);
+			goto out;
+		} else if (err != -ENOENT) {
+			status = kernel_error(err, "reading attached policies");
+			goto out;
+		}
+	}
+	for (i = 0; i < nr_sets && !status; i++)
+		status = params_apply_rodata(ps, l->obj, sets[i]);
+	if (status)
+		goto out;
+
+	if (bpf_object__load(l->obj)) {
+		status = fail(errno == EPERM ? EXIT_NO_PRIVILEGE : EXIT_KERNEL_ERROR,
+			      "loading %s failed: %s", l->name, libbpf_reason());
+		goto out;
+	}
+	status = params_apply_maps(ps, l->obj);
+out:
+	params_free(ps);
+	if (status)
+		unload_local(l);
+	return status;
+}
+
+int attach_programs(struct loaded *l)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, l->obj) {
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_STRUCT_OPS)
+			continue;
+		if (l->nr_links == 16)
+			return fail(EXIT_BAD_OBJECT, "too many programs in %s", l->name);
+		l->links[l->nr_links] = bpf_program__attach(prog);
+		if (!l->links[l->nr_links])
+			return fail(EXIT_KERNEL_ERROR, "attaching %s: %s", bpf_program__name(prog), libbpf_reason());
+		l->nr_links++;
+	}
+	return EXIT_OK;
+}
+
+/* ---- pins: a policy outlives iopfctl through IOPF_PIN_ROOT/NAME/ ---- */
+
+int pin_all(struct loaded *l, const char *dir)
+{
+	char path[512];
+	struct bpf_map *map;
+	int i;
+
+	if (mkdir(IOPF_PIN_ROOT, 0700) && errno != EEXIST)
+		return -errno;
+	/* replace adds to the directory of the link it updated */
+	if (mkdir(dir, 0700) && (l->ops_link || errno != EEXIST))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/link", dir);
+	if (l->ops_link && bpf_link__pin(l->ops_link, path))
+		return -errno;
+	for (i = 0; i < l->nr_links; i++) {
+		snprintf(path, sizeof(path), "%s/link_%d", dir, i);
+		if (bpf_link__pin(l->links[i], path))
+			return -errno;
+	}
+	/* The policy's own maps and counters, for `iopfctl stats` */
+	bpf_object__for_each_map(map, l->obj) {
+		const char *name = bpf_map__name(map);
+		const char *dot = strrchr(name, '.');
+
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS ||
+		    (dot && strcmp(dot, ".bss") && strcmp(dot, ".data")))
+			continue;
+		snprintf(path, sizeof(path), "%s/map_%s", dir, dot ? dot + 1 : name);
+		if (bpf_map__pin(map, path))
+			return -errno;
+	}
+	return 0;
+}
+
+void remove_pins(const char *dir)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * Remove the pins of @name (NULL: of every name) that no attached policy
+ * owns any more, as after an ejection.  Returns how many it removed.
+ */
+int remove_stale_pins(const char *name)
+{
+	struct iopf_policy_info info;
+	struct dirent *de;
+	char dir[512];
+	int removed = 0;
+	DIR *d = opendir(IOPF_PIN_ROOT);
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || (name && strcmp(de->d_name, name)))
+			continue;
+		if (!iopf_kernel_policy(de->d_name, &info))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, de->d_name);
+		remove_pins(dir);
+		printf("iopfctl: removed the pins of %s (no longer attached)\n", de->d_name);
+		removed++;
+	}
+	if (d)
+		closedir(d);
+	return removed;
+}
+
+/* ---- what list and stats show of a policy ---- */
+
+const char * const cb_names[] = { NULL, "group", "route", "respond" };
+
+void print_policy_json(struct json *j, const struct iopf_policy_info *p)
+{
+	char dir[256];
+	int cb;
+
+	snprintf(dir, sizeof(dir), "%s/%s/link", IOPF_PIN_ROOT, p->name);
+	json_str(j, "name", p->name);
+	json_str(j, "scope", p->scope);
+	json_num(j, "order", p->order);
+	json_str(j, "state", p->state);
+	json_num(j, "link_id", p->link_id);
+	json_str(j, "pinned", access(dir, F_OK) ? "" : dir);
+	json_begin_obj(j, "callbacks");
+	for (cb = 1; cb <= 3; cb++) {
+		if (p->cb[cb].implemented != 'y')
+			continue;
+		json_begin_obj(j, cb_names[cb]);
+		json_num(j, "calls", p->cb[cb].calls);
+		json_num(j, "obeyed", p->cb[cb].obeyed);
+		json_num(j, "overridden", p->cb[cb].overridden);
+		json_end_obj(j);
+	}
+	json_end_obj(j);
+}
