@@ -17,8 +17,9 @@
 # debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
 # verify-config: check the built .config against the fragment only.
 # bench-kernel:  the same kernel without lockdep (PROVE_LOCKING, PROVE_RCU,
-#                DEBUG_ATOMIC_SLEEP), in obj-bench, for make bench: lockdep
-#                makes every lock and RCU section cost microseconds.
+#                DEBUG_ATOMIC_SLEEP) and without the memory checkers (KASAN,
+#                kmemleak, DEBUG_OBJECTS), in obj-bench, for make bench: they
+#                make every lock, RCU section and allocation cost microseconds.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -143,7 +144,7 @@ build_bench_kernel() {
 	KOBJ=$KCACHE/obj-bench
 	mkdir -p "$KOBJ"
 	frag=$KOBJ/../iopf-bench.config
-	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)=' "$KFRAGMENT" >"$frag.tmp"
+	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP|KASAN[A-Z_]*|DEBUG_KMEMLEAK[A-Z_]*|DEBUG_OBJECTS[A-Z_]*)=' "$KFRAGMENT" >"$frag.tmp"
 	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
@@ -174,6 +175,9 @@ debian_check() {
 }
 
 mkdir -p "$REPO/build"
+case "${1:-kernel}" in
+tree | config | kernel | debian-check | bench-kernel) machine_lock kernel ;;
+esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
 config) make_config ;;

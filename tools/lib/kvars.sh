@@ -40,3 +40,13 @@ print_kvars() {
 	local v
 	for v in REPO KVERSION KCACHE KSRC KOBJ BZIMAGE; do printf '%s=%s\n' "$v" "${!v}"; done
 }
+
+# One kernel build or VM run at a time on this machine (2 cores; they share
+# build/vm and the kernel cache): take the lock, waiting for a holder.
+machine_lock() {
+	exec 9>"${IOPF_LOCK:-/tmp/iopf-bpf.lock}"
+	if ! flock -n 9; then
+		echo "$1: waiting for another kernel build or VM run to finish" >&2
+		flock 9
+	fi
+}
