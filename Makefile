@@ -6,6 +6,8 @@
 #   make check    run every test (host and VM) and print "N passed, N failed"
 #   make kernel   build the patched Linux 6.12 test kernel
 #   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=...)
+#   make check-debug  the VM suite on the KASAN + kmemleak kernel (FILTER=name)
+#   make stress   10^6 page requests against policy, device and queue churn (STRESS_REQUESTS=N)
 #   make patches  write the kernel side as a patch series to build/patches
 #   make vm-shell a shell in the test VM
 #
@@ -30,7 +32,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
 
-.PHONY: all deps kernel userspace tools check demo bench policy patches vm-shell install clean
+.PHONY: all deps kernel userspace tools check check-debug demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -64,6 +66,14 @@ check: kernel
 	@$(MAKE) -s userspace
 	@selftests/run
 
+# The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS; kernel/debug.config).
+# Several times slower than make check under TCG, so not part of it.
+check-debug: kernel
+	@$(MAKE) -s userspace
+	@kernel/build.sh debug-kernel
+	@IOPF_BZIMAGE=$(dir $(KOBJ))obj-debug/arch/x86/boot/bzImage IOPF_DEBUG_KERNEL=1 \
+		IOPF_VM_TIMEOUT=$${IOPF_VM_TIMEOUT:-5400} selftests/run --vm $(FILTER)
+
 demo: kernel
 	@$(MAKE) -s userspace
 	@tools/demo
@@ -75,6 +85,14 @@ bench: kernel
 	@kernel/build.sh bench-kernel
 	@set -o pipefail; tools/vm/run -t 1800 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
 		build/iopf-kbench $(BENCH_ARGS) | tee build/bench.txt
+
+# The stress test at full scale; make check runs it at CI size
+STRESS_REQUESTS ?= 1000000
+STRESS_TIMEOUT ?= 5400
+stress: kernel
+	@$(MAKE) -s $(ST)/iopf/stress
+	@set -o pipefail; tools/vm/run -t $(STRESS_TIMEOUT) env IOPF_STRESS_REQUESTS=$(STRESS_REQUESTS) \
+		build/selftests/iopf/stress | tee build/stress.txt
 
 # A policy of your own: make policy SRC=path/to/x.bpf.c -> build/bpf/x.bpf.o
 policy: tools

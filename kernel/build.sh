@@ -17,9 +17,10 @@
 # debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
 # verify-config: check the built .config against the fragment only.
 # bench-kernel:  the same kernel without lockdep (PROVE_LOCKING, PROVE_RCU,
-#                DEBUG_ATOMIC_SLEEP) and without the memory checkers (KASAN,
-#                kmemleak, DEBUG_OBJECTS), in obj-bench, for make bench: they
-#                make every lock, RCU section and allocation cost microseconds.
+#                DEBUG_ATOMIC_SLEEP), in obj-bench, for make bench: lockdep
+#                makes every lock and RCU section cost microseconds.
+# debug-kernel:  the test kernel plus kernel/debug.config (KASAN, kmemleak,
+#                DEBUG_OBJECTS), in obj-debug, for make check-debug.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -144,7 +145,7 @@ build_bench_kernel() {
 	KOBJ=$KCACHE/obj-bench
 	mkdir -p "$KOBJ"
 	frag=$KOBJ/../iopf-bench.config
-	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP|KASAN[A-Z_]*|DEBUG_KMEMLEAK[A-Z_]*|DEBUG_OBJECTS[A-Z_]*)=' "$KFRAGMENT" >"$frag.tmp"
+	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)=' "$KFRAGMENT" >"$frag.tmp"
 	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
@@ -152,6 +153,25 @@ build_bench_kernel() {
 	log "building the benchmark kernel in $KOBJ (log: build/kernel-bench-build.log)"
 	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-bench-build.log" 2>&1; then
 		tail -n 40 "$REPO/build/kernel-bench-build.log" >&2
+		exit 1
+	fi
+	log "done: $KOBJ/arch/x86/boot/bzImage"
+}
+
+# The test kernel plus kernel/debug.config (KASAN, kmemleak, DEBUG_OBJECTS)
+build_debug_kernel() {
+	local frag
+	KOBJ=$KCACHE/obj-debug
+	mkdir -p "$KOBJ"
+	frag=$KCACHE/iopf-debug.config
+	cat "$KFRAGMENT" "$REPO/kernel/debug.config" >"$frag.tmp"
+	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
+	rm -f "$frag.tmp"
+	KFRAGMENT=$frag
+	make_config
+	log "building the debug kernel in $KOBJ (log: build/kernel-debug-build.log; about 16 min cold)"
+	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-debug-build.log" 2>&1; then
+		tail -n 40 "$REPO/build/kernel-debug-build.log" >&2
 		exit 1
 	fi
 	log "done: $KOBJ/arch/x86/boot/bzImage"
@@ -176,7 +196,7 @@ debian_check() {
 
 mkdir -p "$REPO/build"
 case "${1:-kernel}" in
-tree | config | kernel | debian-check | bench-kernel) machine_lock kernel ;;
+tree | config | kernel | debian-check | bench-kernel | debug-kernel) machine_lock kernel ;;
 esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
@@ -185,6 +205,7 @@ kernel) build_kernel ;;
 debian-check) debian_check ;;
 verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
 bench-kernel) build_bench_kernel ;;
+debug-kernel) build_debug_kernel ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;
 esac

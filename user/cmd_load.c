@@ -80,7 +80,7 @@ int cmd_load(int argc, char **argv)
 	struct loaded l;
 	bool foreground = false, dry_run = false;
 	char dir[256];
-	int c, nr_sets = 0, status, err;
+	int c, nr_sets = 0, status, err, lock = -1;
 
 	while ((c = getopt_long(argc, argv, "d:n:s:f", opts, NULL)) != -1) {
 		switch (c) {
@@ -112,24 +112,35 @@ int cmd_load(int argc, char **argv)
 		printf("iopfctl: would attach %s (%s)\n", l.name, dir);
 		goto out;
 	}
+	if (foreground) {
+		status = attach_policy(&l, dev);
+		if (!status)
+			return run_foreground(&l);
+		goto out;
+	}
+
+	/*
+	 * The name is free (prepare_policy() checked): pins under it are an
+	 * earlier policy's, stale.  They go before ours come, all under the
+	 * lock, which a second load of this name waits for.
+	 */
+	lock = pins_lock();
+	remove_stale_pins(l.name, false);
 	status = attach_policy(&l, dev);
 	if (status)
 		goto out;
-	if (foreground)
-		return run_foreground(&l);
-
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, l.name);
-	remove_stale_pins(l.name);
 	err = pin_all(&l, dir);
 	if (err) {
-		remove_pins(dir);
-		status = fail(EXIT_KERNEL_ERROR, "pinning under %s: %s (is bpffs mounted on /sys/fs/bpf?)",
-			      dir, strerror(-err));
+		remove_pins(dir, false, NULL);
+		status = fail(EXIT_KERNEL_ERROR, "pinning under %s: %s%s", dir, strerror(-err),
+			      err == -ENOMEM ? "" : " (is bpffs mounted on /sys/fs/bpf?)");
 		goto out;
 	}
 	printf("iopfctl: attached %s (%s), pinned in %s\n", l.name,
 	       dev ? dev : "all devices", dir);
 out:
 	unload_local(&l);
+	pins_unlock(lock);
 	return status;
 }

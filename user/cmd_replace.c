@@ -7,7 +7,6 @@
  * the name, the scope, the place in the consult order and the link; its
  * other programs and maps replace the old ones' in IOPF_PIN_ROOT/NAME/.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,23 +19,6 @@
 #include "iopf_ops_map.h"
 #include "iopfctl.h"
 
-/* Remove the pins in @dir but the link's: the old policy's programs and maps */
-static void remove_old_pins(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "link"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-}
-
 /* The link of @old and the map behind it now; EXIT_OK or why not */
 static int open_old(const struct iopf_policy_info *old, int *link_fd, int *map_fd)
 {
@@ -45,11 +27,21 @@ static int open_old(const struct iopf_policy_info *old, int *link_fd, int *map_f
 
 	*map_fd = -1;
 	*link_fd = bpf_link_get_fd_by_id(old->link_id);
-	if (*link_fd < 0 || bpf_link_get_info_by_fd(*link_fd, &info, &len) ||
-	    !info.struct_ops.map_id ||
-	    (*map_fd = bpf_map_get_fd_by_id(info.struct_ops.map_id)) < 0)
+	if (*link_fd < 0)
+		goto gone;
+	if (bpf_link_get_info_by_fd(*link_fd, &info, &len))
+		goto error;
+	if (!info.struct_ops.map_id)
 		return fail(EXIT_NOT_ATTACHED, "%s was detached while replacing it", old->name);
-	return EXIT_OK;
+	*map_fd = bpf_map_get_fd_by_id(info.struct_ops.map_id);
+	if (*map_fd >= 0)
+		return EXIT_OK;
+gone:
+	/* No such link or map any more; another error (ENOMEM) tells nothing of it */
+	if (errno == ENOENT)
+		return fail(EXIT_NOT_ATTACHED, "%s was detached while replacing it", old->name);
+error:
+	return fail(EXIT_KERNEL_ERROR, "replacing %s: %s", old->name, strerror(errno));
 }
 
 /* Swap the map behind the link, if it is still @old's: EXIT_OK or why not */
@@ -132,7 +124,7 @@ int cmd_replace(int argc, char **argv)
 	struct iopf_policy_info old;
 	char dir[256], new_dev[IOPF_DEV_NAME_LEN];
 	struct loaded l;
-	int c, nr_sets = 0, status, err;
+	int c, nr_sets = 0, status, err, lock = -1;
 
 	while ((c = getopt_long(argc, argv, "d:n:s:j", opts, NULL)) != -1) {
 		switch (c) {
@@ -182,13 +174,17 @@ int cmd_replace(int argc, char **argv)
 	}
 	/* Its other programs first: until the update they run beside the old ones */
 	status = attach_programs(&l);
-	if (!status)
-		status = update_link(&l, &old);
+	if (status)
+		goto out;
+	/* An unload of NAME waits until its pins are the new ones, or comes first */
+	lock = pins_lock();
+	status = update_link(&l, &old);
 	if (status)
 		goto out;
 
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, target);
-	remove_old_pins(dir);
+	/* The old policy's programs and maps: all but the link */
+	remove_pins(dir, true, NULL);
 	err = pin_all(&l, dir);
 	if (err) {
 		/* The policy is in place; only what stats reads or the pins hold is not */
@@ -199,5 +195,6 @@ int cmd_replace(int argc, char **argv)
 	print_replaced(&l, what, &old, dir);
 out:
 	unload_local(&l);
+	pins_unlock(lock);
 	return status;
 }

@@ -17,6 +17,7 @@
 static int unload_one(const struct iopf_policy_info *p)
 {
 	char dir[256];
+	bool kept = false;
 	int fd, err = 0;
 
 	fd = bpf_link_get_fd_by_id(p->link_id);
@@ -26,39 +27,48 @@ static int unload_one(const struct iopf_policy_info *p)
 		close(fd);
 	/* Pinned links of its other programs go with the pins */
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, p->name);
-	remove_pins(dir);
+	remove_pins(dir, false, &kept);
 	if (err && err != -ENOENT)
 		return fail(EXIT_KERNEL_ERROR, "detaching %s: %s", p->name, strerror(-err));
-	printf("iopfctl: unloaded %s\n", p->name);
+	if (kept)
+		printf("iopfctl: unloaded %s; kept %s: it holds files iopfctl did not pin\n", p->name, dir);
+	else
+		printf("iopfctl: unloaded %s\n", p->name);
 	return EXIT_OK;
 }
 
 int cmd_unload(int argc, char **argv)
 {
 	struct iopf_policy_info p[IOPF_MAX_POLICIES];
-	int n, i, status = EXIT_OK;
+	int n, i, lock, status = EXIT_OK;
 	bool all;
 
 	if (argc != 2)
 		return usage(stderr, EXIT_USAGE);
 	all = !strcmp(argv[1], "--all");
+	/* A replace of NAME finishes its pins first, or sees NAME gone */
+	lock = pins_lock();
 	n = iopf_kernel_policies(p, IOPF_MAX_POLICIES);
-	if (n < 0)
-		return kernel_error(n, "reading attached policies");
+	if (n < 0) {
+		status = kernel_error(n, "reading attached policies");
+		goto out;
+	}
 	for (i = 0; i < n; i++)
 		if (all || !strcmp(p[i].name, argv[1]))
 			status = unload_one(&p[i]) ?: status;
 	if (all) {
 		/* How many stale pins went does not change the status */
-		remove_stale_pins(NULL);
-		return status;
+		remove_stale_pins(NULL, true);
+		goto out;
 	}
 	for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
 		;
 	if (i < n)
-		return status;
+		goto out;
 	/* Ejected: its other programs stay attached through their pins */
-	if (remove_stale_pins(argv[1]))
-		return EXIT_OK;
-	return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+	if (!remove_stale_pins(argv[1], true))
+		status = fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+out:
+	pins_unlock(lock);
+	return status;
 }

@@ -8,12 +8,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/capability.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -77,10 +79,15 @@ static bool has_cap(cap_value_t cap)
 int check_kernel(void)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int found;
+	int found, err = errno;
 
-	if (!vmlinux)
-		return fail(EXIT_NO_KERNEL_SUPPORT, "this kernel has no BTF: iopf-bpf needs CONFIG_DEBUG_INFO_BTF and CONFIG_IOPF_BPF");
+	if (!vmlinux) {
+		/* libbpf says ESRCH also when it could not look (ENOMEM): the file is there then */
+		if (access("/sys/kernel/btf/vmlinux", F_OK) && errno == ENOENT)
+			return fail(EXIT_NO_KERNEL_SUPPORT, "this kernel has no BTF: iopf-bpf needs CONFIG_DEBUG_INFO_BTF and CONFIG_IOPF_BPF");
+		return fail(EXIT_KERNEL_ERROR, "reading the kernel's BTF: %s",
+			    err == ESRCH ? "failed" : strerror(err));
+	}
 	found = btf__find_by_name_kind(vmlinux, "iopf_ops", BTF_KIND_STRUCT) >= 0;
 	btf__free(vmlinux);
 	if (!found)
@@ -154,6 +161,9 @@ int open_policy(const char *what, struct bpf_object **obj)
 			return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s' (see: iopfctl policies)", what);
 		if (stat(what, &st))
 			return fail(EXIT_BAD_OBJECT, "%s: %s", what, strerror(errno));
+		/* A FIFO would block the open; a directory is no object either */
+		if (!S_ISREG(st.st_mode))
+			return fail(EXIT_BAD_OBJECT, "%s: not a regular file", what);
 		*obj = bpf_object__open_file(what, NULL);
 	}
 	if (!*obj)
@@ -186,6 +196,10 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 		goto out;
 
 	ps = params_new();
+	if (!ps) {
+		status = fail(EXIT_KERNEL_ERROR, "%s", strerror(ENOMEM));
+		goto out;
+	}
 	err = name ? iopf_ops_set_str(l->obj, "name", name) : 0;
 	if (!err && dev)
 		err = iopf_ops_set_str(l->obj, "dev_name", dev);
@@ -243,6 +257,27 @@ int attach_programs(struct loaded *l)
 
 /* ---- pins: a policy outlives iopfctl through IOPF_PIN_ROOT/NAME/ ---- */
 
+int pins_lock(void)
+{
+	int fd;
+
+	if (mkdir(IOPF_PIN_ROOT, 0700) && errno != EEXIST)
+		return -1;
+	fd = open(IOPF_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Without it (ENOMEM) only the races it keeps out are back */
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void pins_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 int pin_all(struct loaded *l, const char *dir)
 {
 	char path[512];
@@ -251,8 +286,11 @@ int pin_all(struct loaded *l, const char *dir)
 
 	if (mkdir(IOPF_PIN_ROOT, 0700) && errno != EEXIST)
 		return -errno;
-	/* replace adds to the directory of the link it updated */
-	if (mkdir(dir, 0700) && (l->ops_link || errno != EEXIST))
+	/*
+	 * It may exist: replace adds to the directory of the link it updated,
+	 * and files iopfctl did not pin survive remove_pins()
+	 */
+	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/link", dir);
 	if (l->ops_link && bpf_link__pin(l->ops_link, path))
@@ -277,34 +315,47 @@ int pin_all(struct loaded *l, const char *dir)
 	return 0;
 }
 
-void remove_pins(const char *dir)
+/* The names pin_all() gives: link, link_N, map_NAME */
+static bool own_pin(const char *name, bool keep_link)
+{
+	if (!strcmp(name, "link"))
+		return !keep_link;
+	return !strncmp(name, "link_", 5) || !strncmp(name, "map_", 4);
+}
+
+int remove_pins(const char *dir, bool keep_link, bool *kept)
 {
 	char path[512];
 	struct dirent *de;
+	int removed = 0;
 	DIR *d = opendir(dir);
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+	while (d && (de = readdir(d))) {
+		if (!own_pin(de->d_name, keep_link))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		removed += !unlink(path);
 	}
-	closedir(d);
-	rmdir(dir);
+	if (d)
+		closedir(d);
+	/* What someone else put there stays, and so does the directory */
+	if (!keep_link && rmdir(dir) && errno != ENOENT && kept)
+		*kept = true;
+	return removed;
 }
 
 /*
  * Remove the pins of @name (NULL: of every name) that no attached policy
- * owns any more, as after an ejection.  Returns how many it removed.
+ * owns any more, as after an ejection; with @say, say so for each.
+ * Returns for how many names it removed something.
  */
-int remove_stale_pins(const char *name)
+int remove_stale_pins(const char *name, bool say)
 {
 	struct iopf_policy_info info;
 	struct dirent *de;
 	char dir[512];
-	int removed = 0;
+	int removed = 0, n;
+	bool kept;
 	DIR *d = opendir(IOPF_PIN_ROOT);
 
 	while (d && (de = readdir(d))) {
@@ -313,8 +364,14 @@ int remove_stale_pins(const char *name)
 		if (!iopf_kernel_policy(de->d_name, &info))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, de->d_name);
-		remove_pins(dir);
-		printf("iopfctl: removed the pins of %s (no longer attached)\n", de->d_name);
+		kept = false;
+		n = remove_pins(dir, false, &kept);
+		/* Nothing of iopfctl's: someone else's directory */
+		if (!n && kept)
+			continue;
+		if (say)
+			printf("iopfctl: removed the pins of %s (no longer attached)%s\n", de->d_name,
+			       kept ? "; kept the directory: it holds files iopfctl did not pin" : "");
 		removed++;
 	}
 	if (d)

@@ -114,14 +114,31 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 int attach_programs(struct loaded *l);
 
 /*
+ * One iopfctl at a time changes pins: load, replace and unload hold this
+ * lock (an flock on IOPF_PIN_ROOT) from before they look at a policy's
+ * pins until they are done with them, so that an unload never removes the
+ * directory a replace is pinning into, and a load never clears pins
+ * another one just made.  Returns the fd for pins_unlock(), or -1 if it
+ * could not be taken (no bpffs: nothing can be pinned either).
+ */
+int pins_lock(void);
+void pins_unlock(int fd);
+/*
  * Pin @l's links and maps in @dir (under IOPF_PIN_ROOT); 0 or -errno.
- * Without l->ops_link (replace: the link is already pinned), @dir may exist.
+ * Without l->ops_link (replace: the link is already pinned), no link pin.
  */
 int pin_all(struct loaded *l, const char *dir);
-/* Remove the pins in @dir and @dir itself */
-void remove_pins(const char *dir);
-/* Remove the pins of @name (NULL: of any) no attached policy has; how many */
-int remove_stale_pins(const char *name);
+/*
+ * Remove iopfctl's pins in @dir (but `link` with @keep_link), then @dir
+ * itself unless @keep_link; files it did not pin stay, and then so does
+ * @dir: *@kept is set.  Returns how many pins it removed.
+ */
+int remove_pins(const char *dir, bool keep_link, bool *kept);
+/*
+ * Remove the pins of @name (NULL: of any) no attached policy has, saying
+ * so on stdout with @say; for how many names it removed something
+ */
+int remove_stale_pins(const char *name, bool say);
 
 /* Callback names by IOPF_CB_*: "group", "route", "respond" from 1 */
 extern const char * const cb_names[];

@@ -123,20 +123,59 @@ int mock_dev_detach_faults(struct mock_dev *dev)
 	return replace(dev, dev->ioas_id);
 }
 
-int mock_dev_destroy(struct mock_dev *dev)
+int mock_dev_replace_faults(struct mock_dev *dev)
 {
-	int ret = mock_destroy_object(dev->iommufd, dev->stdev_id);
+	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	uint32_t hwpt_id = 0;
+	int ret;
 
+	if (!dev->parent_hwpt_id)
+		return -EINVAL;
+	if (ioctl(dev->iommufd, IOMMU_FAULT_QUEUE_ALLOC, &fa))
+		return -errno;
+	fcntl(fa.out_fault_fd, F_SETFL, O_NONBLOCK);
+	ret = hwpt_alloc(dev, dev->parent_hwpt_id, IOMMU_HWPT_FAULT_ID_VALID,
+			 fa.out_fault_id, true, &hwpt_id);
+	if (!ret)
+		ret = replace(dev, hwpt_id);
+	if (ret) {
+		if (hwpt_id)
+			mock_destroy_object(dev->iommufd, hwpt_id);
+		close(fa.out_fault_fd);
+		mock_destroy_object(dev->iommufd, fa.out_fault_id);
+		return ret;
+	}
+	/* The old queue is out of use: free it, keep the parent */
+	mock_destroy_object(dev->iommufd, dev->iopf_hwpt_id);
+	if (dev->fault_fd >= 0)
+		close(dev->fault_fd);
+	mock_destroy_object(dev->iommufd, dev->fault_id);
+	dev->iopf_hwpt_id = hwpt_id;
+	dev->fault_id = fa.out_fault_id;
+	dev->fault_fd = fa.out_fault_fd;
+	return 0;
+}
+
+void mock_dev_free_faults(struct mock_dev *dev)
+{
 	if (dev->iopf_hwpt_id)
 		mock_destroy_object(dev->iommufd, dev->iopf_hwpt_id);
 	if (dev->parent_hwpt_id)
 		mock_destroy_object(dev->iommufd, dev->parent_hwpt_id);
-	if (dev->fault_fd >= 0) {
+	if (dev->fault_fd >= 0)
 		close(dev->fault_fd);
+	/* Also when the caller closed the fd itself (fault_fd -1) */
+	if (dev->fault_id)
 		mock_destroy_object(dev->iommufd, dev->fault_id);
-	}
 	dev->fault_fd = -1;
-	dev->iopf_hwpt_id = dev->parent_hwpt_id = 0;
+	dev->iopf_hwpt_id = dev->parent_hwpt_id = dev->fault_id = 0;
+}
+
+int mock_dev_destroy(struct mock_dev *dev)
+{
+	int ret = mock_destroy_object(dev->iommufd, dev->stdev_id);
+
+	mock_dev_free_faults(dev);
 	return ret;
 }
 

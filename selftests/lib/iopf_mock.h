@@ -42,6 +42,18 @@ int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev);
 int mock_dev_enable_faults(struct mock_dev *dev);
 /* Back to the plain domain: iommufd answers pending groups INVALID */
 int mock_dev_detach_faults(struct mock_dev *dev);
+/*
+ * From one fault queue to a new one (a new nested HWPT on the same parent):
+ * iommufd answers the old queue's pending groups INVALID; the old queue and
+ * its HWPT are freed.  The device must have faults enabled.
+ */
+int mock_dev_replace_faults(struct mock_dev *dev);
+/*
+ * Free the fault objects (HWPTs, queue, fd) once the device no longer uses
+ * them: after mock_dev_detach_faults() or its removal.  The caller may have
+ * closed the fd already (fault_fd -1).
+ */
+void mock_dev_free_faults(struct mock_dev *dev);
 /* Remove the device (and its fault objects) */
 int mock_dev_destroy(struct mock_dev *dev);
 

@@ -74,12 +74,18 @@ $I unload --all >/dev/null 2>&1
 # Each replace loads and verifies a policy: ~0.9 s under TCG, so make check
 # does 20 (selftests/iopf/replace.c swaps 200 times); IOPF_REPLACES=200 for more.
 n=${IOPF_REPLACES:-20}
-swap='for i in $(seq $N); do
+# Each replacement must put another map behind the link (checked each time).
+swap='link=$($IOPFCTL list | awk "\$1 == \"fence\" { print \$5 }")
+prev=$($BPFTOOL link show id $link | grep -o "map [0-9]*")
+for i in $(seq $N); do
 	if [ $((i % 2)) = 1 ]; then extra="--set deny=$DEV1:7"; else extra=; fi
 	$IOPFCTL replace fence quarantine --set deny=$DEV0 $extra >/dev/null || exit 1
+	cur=$($BPFTOOL link show id $link | grep -o "map [0-9]*")
+	[ -n "$cur" ] && [ "$cur" != "$prev" ] || { echo "replacement $i: still $cur" >&2; exit 1; }
+	prev=$cur
 done'
 start=$(date +%s)
-out=$(N=$n IOPFCTL=$I $FIRE --ledger --devices 2 \
+out=$(N=$n IOPFCTL=$I BPFTOOL=$BPFTOOL $FIRE --ledger --devices 2 \
 	--setup "$I load quarantine --name fence --dev \$DEV0 --set deny=\$DEV0 >/dev/null" \
 	--during "$swap" 0:storm:count=20 0:partial:grpid=600 0:last:grpid=600 \
 	0:last:pasid=7:grpid=601 1:storm:grpid=700:count=2 2>&1)

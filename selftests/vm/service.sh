@@ -64,14 +64,40 @@ printf '%s\n' observe "storm_guard --name guard --set rate=fast" >$IOPF_POLICIES
 tap_result $? "reload fails on a line that does not verify"
 [ "$(map_id "${guard#* }")" = "$guard_map" ] && [ -n "$(row fence)" ]
 tap_result $? "... and unloads nothing, the old guard runs on" "$($I list)"
+$I unload fence >/dev/null
+printf '%s\n' observe "storm_guard --name guard --set rate=30" "quarantine --name fence" >$IOPF_POLICIES_CONF
+out=$(tools/systemd/iopf-policies reload 2>&1)
+tap_result $? "reload after a recorded policy was unloaded by hand" "$out"
+expect_match '^fence ' "... loads it again" "$($I list)"
+mv $IOPF_POLICIES_CONF $IOPF_POLICIES_CONF.away
+! tools/systemd/iopf-policies reload >/dev/null 2>&1
+tap_result $? "reload without a readable file fails"
+expect_match '^guard ' "... and unloads nothing" "$($I list)"
+mv $IOPF_POLICIES_CONF.away $IOPF_POLICIES_CONF
 tools/systemd/iopf-policies stop >/dev/null 2>&1
 expect_no_match '^(observe|guard|fence) ' "stop after reloads unloads what the file loaded" "$($I list)"
 
+# A line that drops --dev: the policy moves to all devices (with a gap)
+out=$(build/iopf-fire --devices 1 --setup "
+	echo quarantine --name fence --dev \$DEV0 >$IOPF_POLICIES_CONF &&
+	tools/systemd/iopf-policies start >/dev/null &&
+	echo quarantine --name fence >$IOPF_POLICIES_CONF &&
+	tools/systemd/iopf-policies reload >/dev/null 2>&1 &&
+	$I list | grep -Eq '^fence +\* '" 0:last:grpid=1 2>&1)
+tap_result $? "reload moves a policy whose line dropped --dev to all devices" "$out $($I list)"
+tools/systemd/iopf-policies stop >/dev/null 2>&1
+
 # --- 10 reloads while a fenced device faults ---
-reload='for i in $(seq 10); do
+# Each reload must put another map behind the fence's link (checked each time)
+reload='link=$($IOPFCTL list | awk "\$1 == \"fence\" { print \$5 }")
+prev=$(build/bpftool/bpftool link show id $link | grep -o "map [0-9]*")
+for i in $(seq 10); do
 	extra=; [ $((i % 2)) = 1 ] && extra="--set deny=$DEV0:7"
 	echo "quarantine --name fence --dev $DEV0 --set deny=$DEV0 $extra" >$IOPF_POLICIES_CONF
 	tools/systemd/iopf-policies reload >/dev/null || exit 1
+	cur=$(build/bpftool/bpftool link show id $link | grep -o "map [0-9]*")
+	[ -n "$cur" ] && [ "$cur" != "$prev" ] || { echo "reload $i: still $cur" >&2; exit 1; }
+	prev=$cur
 done'
 out=$(build/iopf-fire --ledger --devices 1 \
 	--setup "echo quarantine --name fence --dev \$DEV0 --set deny=\$DEV0 >$IOPF_POLICIES_CONF &&

@@ -43,7 +43,9 @@ print_kvars() {
 
 # One kernel build or VM run at a time on this machine (2 cores; they share
 # build/vm and the kernel cache): take the lock, waiting for a holder.
+# IOPF_LOCK_HELD=1: a caller holds it already, for a series of runs.
 machine_lock() {
+	[ -z "${IOPF_LOCK_HELD:-}" ] || return 0
 	exec 9>"${IOPF_LOCK:-/tmp/iopf-bpf.lock}"
 	if ! flock -n 9; then
 		echo "$1: waiting for another kernel build or VM run to finish" >&2

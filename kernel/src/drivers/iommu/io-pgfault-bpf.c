@@ -744,10 +744,11 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
  * with IOPF_EXIT_REPLACED, unless a fault ejected it first; that ejection
  * then stays its reason, and does not touch the new policy.
  *
- * May sleep.  Errors: -EPERM without CAP_SYS_ADMIN, -ENOLINK if the old
- * policy was ejected (its detach is on the way) or is not listed, -EINVAL
- * if @kdata names another device than the old one, -EEXIST if it takes
- * another policy's name, -ENOMEM.  On error nothing changed.
+ * The map already behind the link is a no-op (0).  May sleep.  Errors:
+ * -EPERM without CAP_SYS_ADMIN, -ENOLINK if the old policy was ejected (its
+ * detach is on the way) or is not listed, -EEXIST if @kdata is listed
+ * already or takes another policy's name, -EINVAL if it names another
+ * device than the old one, -ENOMEM.  On error nothing changed.
  */
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 {
@@ -765,6 +766,10 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	old = iopf_bpf_find(old_kdata, NULL);
 	if (!old || old->link != link || test_bit(0, &old->dead))
 		ret = -ENOLINK;
+	else if (kdata == old_kdata)
+		ret = 1;	/* the same map again: nothing stops or starts */
+	else if (iopf_bpf_find(ops, NULL))
+		ret = -EEXIST;	/* listed already, behind another link */
 	else if (strcmp(ops->dev_name, old->ops->dev_name))
 		ret = -EINVAL;
 	else if (iopf_bpf_name_taken(ops->name, old))
@@ -780,14 +785,20 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	mutex_unlock(&iopf_bpf_lock);
 	if (ret) {
 		iopf_bpf_policy_free(p);
-		return ret;
+		return ret > 0 ? 0 : ret;
 	}
 
-	/* Calls in flight may still eject it: set the reason after they end */
+	/*
+	 * Calls in flight may still eject it: set the reason after they end.
+	 * One grace period is enough for both, and the core holds its
+	 * update mutex, shared by every struct_ops type, until we return.
+	 */
 	synchronize_rcu();
 	if (!test_and_set_bit(0, &old->dead))
 		old->exit_info.kind = IOPF_EXIT_REPLACED;
-	iopf_bpf_policy_stop(old);
+	if (old->ops->exit)
+		old->ops->exit(&old->exit_info);
+	iopf_bpf_policy_free(old);
 	return 0;
 }
 
@@ -887,6 +898,8 @@ static int iopf_bpf_stats_show(struct seq_file *s, void *unused)
 	SHOW("ejected", ejected);
 #undef SHOW
 	seq_printf(s, "attached %u\n", READ_ONCE(iopf_bpf_nr_policies));
+	/* Raised once per attached policy: 0 again when the last one left */
+	seq_printf(s, "static_key %d\n", static_key_count(&iopf_bpf_attached.key));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(iopf_bpf_stats);

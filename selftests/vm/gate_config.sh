@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel-log gate cannot be weakened silently: every debug option it
+# relies on is in the booted kernel (its own config where it has one, not
+# the fragment) and active at run time, and tools/vm/dmesg-gate flags a
+# sample report of each kind.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+
+# The test kernel has the lock and sleep checkers; the debug kernel
+# (make check-debug, IOPF_DEBUG_KERNEL=1) also the memory checkers.
+# Each is checked where the booted kernel shows it: its own config
+# (/proc/config.gz, debug kernel), and what is active at run time.
+kallsyms=$(grep -E ' (__might_resched|lockdep_rcu_suspicious)$' /proc/kallsyms)
+# Saved by tools/vm/guest-init before the tests filled the ring buffer
+boot=$(cat /run/boot-dmesg 2>/dev/null || dmesg)
+expect_match '^ *debug_locks: +1$' "lockdep is on (PROVE_LOCKING: debug_locks 1)" "$(cat /proc/lockdep_stats 2>&1)"
+expect_match 'lockdep_rcu_suspicious' "lockdep's suspicious-RCU reporter is built in" "$kallsyms"
+expect_match 'RCU lockdep checking is enabled' "RCU lockdep checking announced at boot (PROVE_RCU)" "$boot"
+expect_match '__might_resched' "sleep-in-atomic checks are built in (DEBUG_ATOMIC_SLEEP)" "$kallsyms"
+if [ -n "${IOPF_DEBUG_KERNEL:-}" ]; then
+	config=$(zcat /proc/config.gz 2>/dev/null)
+	[ -n "$config" ]
+	tap_result $? "the booted kernel's config is readable (/proc/config.gz)"
+	for opt in CONFIG_PROVE_LOCKING CONFIG_PROVE_RCU CONFIG_DEBUG_ATOMIC_SLEEP \
+		   CONFIG_KASAN CONFIG_KASAN_GENERIC CONFIG_DEBUG_KMEMLEAK CONFIG_DEBUG_OBJECTS; do
+		expect_match "^$opt=y$" "booted with $opt=y" "$config"
+	done
+	expect_match 'KernelAddressSanitizer initialized' "KASAN initialized at boot" "$boot"
+	[ -r /sys/kernel/debug/kmemleak ] && ! { echo "$boot"; dmesg; } | grep -q 'kmemleak: .*disabled'
+	tap_result $? "kmemleak is on (readable, not disabled)"
+fi
+
+# The gate itself flags one report of each kind, and passes a clean log
+log=$(mktemp)
+for report in \
+	'BUG: KASAN: slab-use-after-free in iopf_bpf_reap+0x1/0x2' \
+	'kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)' \
+	'WARNING: possible circular locking dependency detected' \
+	'WARNING: suspicious RCU usage' \
+	'rcu: INFO: rcu_sched detected stalls on CPUs/tasks:' \
+	'BUG: sleeping function called from invalid context at mm/slub.c:1' \
+	'ODEBUG: free active (active state 0) object: 0000 object type: work_struct'; do
+	printf '[    1.0] kmemleak: Kernel memory leak detector initialized\n[    2.0] %s\n' "$report" >"$log"
+	! tools/vm/dmesg-gate "$log" 2>/dev/null
+	tap_result $? "the gate flags: ${report%% in *}"
+done
+printf '[    1.0] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)\n[    1.1] kasan: KernelAddressSanitizer initialized (generic)\n' >"$log"
+tools/vm/dmesg-gate "$log" 2>/dev/null
+tap_result $? "the gate passes a clean boot log with the checkers' banners"
+rm -f "$log"
+tap_done
