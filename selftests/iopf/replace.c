@@ -288,7 +288,7 @@ TEST_F_TIMEOUT(replace, ejection_races_update, 300)
 	int i, err, won = 0, lost = 0, won_ejected = 0;
 	pthread_t t;
 
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 6; i++) {
 		struct test_policy *bad = test_policy__open();
 		struct test_policy *good = test_policy__open();
 		struct bpf_link *link;

@@ -72,8 +72,8 @@ $I unload --all >/dev/null 2>&1
 # --- a fault storm while the quarantine is replaced N times ---
 # Version A denies DEV0, version B also DEV1's PASID 7: both fence DEV0.
 # Each replace loads and verifies a policy: ~0.9 s under TCG, so make check
-# does 20 (selftests/iopf/replace.c swaps 200 times); IOPF_REPLACES=200 for more.
-n=${IOPF_REPLACES:-20}
+# does 5 (selftests/iopf/replace.c swaps 200 times); IOPF_REPLACES=200 for more.
+n=${IOPF_REPLACES:-5}
 # Each replacement must put another map behind the link (checked each time).
 swap='link=$($IOPFCTL list | awk "\$1 == \"fence\" { print \$5 }")
 prev=$($BPFTOOL link show id $link | grep -o "map [0-9]*")
