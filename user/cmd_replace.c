@@ -44,15 +44,19 @@ error:
 	return fail(EXIT_KERNEL_ERROR, "replacing %s: %s", old->name, strerror(errno));
 }
 
-/* Swap the map behind the link, if it is still @old's: EXIT_OK or why not */
-static int update_link(struct loaded *l, const struct iopf_policy_info *old)
+/*
+ * Swap the map behind @link_fd, if it is still @map_fd, the one seen before
+ * the new policy was loaded: EXIT_OK or why not
+ */
+static int update_link(struct loaded *l, const struct iopf_policy_info *old,
+		       int link_fd, int map_fd)
 {
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
-	int link_fd, map_fd, err, status;
+	int err, status = EXIT_OK;
 
-	status = open_old(old, &link_fd, &map_fd);
-	if (status)
-		goto out;
+	/* Without BPF_F_LINK the kernel would try to register it on its own */
+	if (!(bpf_map__map_flags(iopf_ops_map(l->obj)) & BPF_F_LINK))
+		return fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l->name);
 	opts.old_map_fd = map_fd;
 	err = iopf_ops_write_kern_value(l->obj);
 	if (err == -EINVAL) {
@@ -81,10 +85,6 @@ static int update_link(struct loaded *l, const struct iopf_policy_info *old)
 		status = fail(EXIT_KERNEL_ERROR, "replacing %s: %s", old->name, strerror(-err));
 	}
 out:
-	if (link_fd >= 0)
-		close(link_fd);
-	if (map_fd >= 0)
-		close(map_fd);
 	return status;
 }
 
@@ -122,9 +122,9 @@ int cmd_replace(int argc, char **argv)
 	};
 	const char *dev = NULL, *name = NULL, *sets[64], *target, *what;
 	struct iopf_policy_info old;
-	char dir[256], new_dev[IOPF_DEV_NAME_LEN];
+	char dir[256], new_dev[IOPF_DEV_NAME_LEN] = "";
 	struct loaded l;
-	int c, nr_sets = 0, status, err, lock = -1;
+	int c, nr_sets = 0, status, err, lock = -1, link_fd = -1, map_fd = -1;
 
 	while ((c = getopt_long(argc, argv, "d:n:s:j", opts, NULL)) != -1) {
 		switch (c) {
@@ -161,10 +161,14 @@ int cmd_replace(int argc, char **argv)
 	/* Without --dev, the scope the old one has */
 	if (!dev && strcmp(old.scope, "*"))
 		dev = old.scope;
+	/* The map behind the link now: the update happens only if it still is */
+	status = open_old(&old, &link_fd, &map_fd);
+	if (status)
+		goto out_fds;
 
 	status = prepare_policy(what, target, dev, sets, nr_sets, NAME_NOT_CHECKED, &l);
 	if (status)
-		return status;
+		goto out_fds;
 	if (iopf_ops_get_str(l.obj, "dev_name", new_dev, sizeof(new_dev)) ||
 	    strcmp(*new_dev ? new_dev : "*", old.scope)) {
 		status = fail(EXIT_SCOPE_DIFFERS, "%s applies to %s, the new policy to %s: replace keeps the scope (unload and load to change it)",
@@ -178,7 +182,7 @@ int cmd_replace(int argc, char **argv)
 		goto out;
 	/* An unload of NAME waits until its pins are the new ones, or comes first */
 	lock = pins_lock();
-	status = update_link(&l, &old);
+	status = update_link(&l, &old, link_fd, map_fd);
 	if (status)
 		goto out;
 
@@ -196,5 +200,10 @@ int cmd_replace(int argc, char **argv)
 out:
 	unload_local(&l);
 	pins_unlock(lock);
+out_fds:
+	if (link_fd >= 0)
+		close(link_fd);
+	if (map_fd >= 0)
+		close(map_fd);
 	return status;
 }
