@@ -119,17 +119,17 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	}
 
-	/*
-	 * The name is free (prepare_policy() checked): pins under it are an
-	 * earlier policy's, stale.  They go before ours come, all under the
-	 * lock, which a second load of this name waits for.
-	 */
+	/* Attach and pin under the lock, which a second load of this name waits for */
 	lock = pins_lock();
-	remove_stale_pins(l.name, false);
 	status = attach_policy(&l, dev);
 	if (status)
 		goto out;
+	/*
+	 * The name is ours now: pins under it are an earlier policy's, one
+	 * the kernel ejected.  They go only now, so a failed load keeps them.
+	 */
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, l.name);
+	remove_pins(dir, false, NULL);
 	err = pin_all(&l, dir);
 	if (err) {
 		remove_pins(dir, false, NULL);

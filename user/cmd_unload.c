@@ -58,7 +58,7 @@ int cmd_unload(int argc, char **argv)
 			status = unload_one(&p[i]) ?: status;
 	if (all) {
 		/* How many stale pins went does not change the status */
-		remove_stale_pins(NULL, true);
+		remove_stale_pins(NULL);
 		goto out;
 	}
 	for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
@@ -66,7 +66,7 @@ int cmd_unload(int argc, char **argv)
 	if (i < n)
 		goto out;
 	/* Ejected: its other programs stay attached through their pins */
-	if (!remove_stale_pins(argv[1], true))
+	if (!remove_stale_pins(argv[1]))
 		status = fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
 out:
 	pins_unlock(lock);

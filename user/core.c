@@ -78,9 +78,18 @@ static bool has_cap(cap_value_t cap)
 
 int check_kernel(void)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int found, err = errno;
+	struct btf *vmlinux;
+	int found, err;
 
+	/*
+	 * Our debugfs directory exists only with CONFIG_IOPF_BPF: then the
+	 * BTF need not be read (a full parse costs about 20 ms natively and
+	 * some 30 times that under TCG; libbpf parses it again at load).
+	 */
+	if (!iopf_kernel_available())
+		return EXIT_OK;
+	vmlinux = btf__load_vmlinux_btf();
+	err = errno;
 	if (!vmlinux) {
 		/* libbpf says ESRCH also when it could not look (ENOMEM): the file is there then */
 		if (access("/sys/kernel/btf/vmlinux", F_OK) && errno == ENOENT)
@@ -346,10 +355,10 @@ int remove_pins(const char *dir, bool keep_link, bool *kept)
 
 /*
  * Remove the pins of @name (NULL: of every name) that no attached policy
- * owns any more, as after an ejection; with @say, say so for each.
- * Returns for how many names it removed something.
+ * owns any more, as after an ejection, saying so for each.  Returns for
+ * how many names it removed something.
  */
-int remove_stale_pins(const char *name, bool say)
+int remove_stale_pins(const char *name)
 {
 	struct iopf_policy_info info;
 	struct dirent *de;
@@ -369,9 +378,8 @@ int remove_stale_pins(const char *name, bool say)
 		/* Nothing of iopfctl's: someone else's directory */
 		if (!n && kept)
 			continue;
-		if (say)
-			printf("iopfctl: removed the pins of %s (no longer attached)%s\n", de->d_name,
-			       kept ? "; kept the directory: it holds files iopfctl did not pin" : "");
+		printf("iopfctl: removed the pins of %s (no longer attached)%s\n", de->d_name,
+		       kept ? "; kept the directory: it holds files iopfctl did not pin" : "");
 		removed++;
 	}
 	if (d)

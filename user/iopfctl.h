@@ -136,9 +136,9 @@ int pin_all(struct loaded *l, const char *dir);
 int remove_pins(const char *dir, bool keep_link, bool *kept);
 /*
  * Remove the pins of @name (NULL: of any) no attached policy has, saying
- * so on stdout with @say; for how many names it removed something
+ * so on stdout; for how many names it removed something
  */
-int remove_stale_pins(const char *name, bool say);
+int remove_stale_pins(const char *name);
 
 /* Callback names by IOPF_CB_*: "group", "route", "respond" from 1 */
 extern const char * const cb_names[];

@@ -3,7 +3,8 @@
  * Stress: page requests (partial and last, with and without PASID) fired
  * at several mock devices from several processes at once, while
  *  - a fuzz policy answers at random, is ejected and attached again;
- *  - legal policies (global, scoped to a device) are attached and detached;
+ *  - legal policies (global, scoped to a device, scoped to a device that is
+ *    then destroyed) are attached and detached;
  *  - devices are destroyed and created with groups pending at the handler,
  *    fault queues replaced, detached, attached again, their fds closed with
  *    groups read and unanswered;
@@ -43,7 +44,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +125,6 @@ struct shared {
 	volatile int stop_policies, stop_collector, collector_ready, policies_ready;
 	int nproc, nfirers;
 	uint32_t cap[MAX_FIRERS + 2];
-	/* mock_id + 1 of each firer's devices, 0 when none: for scoped attach */
-	volatile uint32_t devid[MAX_FIRERS][NDEV];
 	struct pstat st[MAX_FIRERS + 3];
 	int nerr;
 	char err[NERRMSG][200];
@@ -228,12 +226,11 @@ static void inject_arm(int nth)
 static bool inject_hit(void)
 {
 	char b[16] = "";
+	bool hit = pread(failfd, b, sizeof(b) - 1, 0) > 0 && atoi(b) == 0;
 
-	if (pread(failfd, b, sizeof(b) - 1, 0) <= 0)
-		return false;
 	if (pwrite(failfd, "0", 1, 0) != 1)
 		fail("fail-nth: cannot disarm: %s", strerror(errno));
-	return atoi(b) == 0;
+	return hit;
 }
 
 static void write_file(const char *path, const char *v)
@@ -275,7 +272,6 @@ struct fdev {
 	int nkept;
 	struct group open[NOPEN];	/* firing thread only */
 	int nopen;
-	int pub;		/* index in sh->devid, or -1 */
 };
 
 struct proc {
@@ -290,12 +286,6 @@ struct proc {
 	volatile int done;
 	uint64_t seed;
 };
-
-static void publish(struct proc *p, struct fdev *d, bool alive)
-{
-	if (d->pub >= 0)
-		sh->devid[p->idx][d->pub] = alive ? d->m.mock_id + 1 : 0;
-}
 
 /* Groups pending at the handler: read and unanswered, or not read yet */
 static bool has_pending(struct fdev *d)
@@ -340,7 +330,6 @@ static int dev_create(struct proc *p, struct fdev *d, bool faults)
 			INC(p->st, enabled);
 		}
 	}
-	publish(p, d, true);
 out:
 	pthread_mutex_unlock(&d->lock);
 	ADD(p->st, ns_dev, now_ns() - t);
@@ -353,7 +342,6 @@ static void dev_destroy(struct proc *p, struct fdev *d)
 	int ret;
 
 	pthread_mutex_lock(&d->lock);
-	publish(p, d, false);
 	if (has_pending(d))
 		INC(p->st, destroyed_pending);
 	/* iommufd answers the groups still at the handler, INVALID */
@@ -687,7 +675,6 @@ static void firer(int idx, uint64_t seed, uint64_t budget)
 	seed_rng(seed, idx);
 	for (i = 0; i < p.ndev; i++) {
 		pthread_mutex_init(&p.dev[i].lock, NULL);
-		p.dev[i].pub = i;
 		dev_create(&p, &p.dev[i], true);
 	}
 	pthread_create(&t, NULL, handler_thread, &p);
@@ -738,7 +725,7 @@ static int pol_attach(struct proc *p, struct pol *pl, bool inject)
 
 	if (inject) {
 		INC(p->st, attach_inj_armed);
-		inject_arm(1 + rnd() % 32);
+		inject_arm(1 + rnd() % 6);	/* a link create has only a few */
 	}
 	fd = bpf_link_create(bpf_map__fd(pl->map), 0, BPF_STRUCT_OPS, NULL);
 	err = fd < 0 ? -errno : 0;
@@ -975,7 +962,6 @@ static void good(int idx, uint64_t seed)
 	seed_rng(seed, idx);
 	for (i = 0; i < p.ndev; i++) {
 		pthread_mutex_init(&p.dev[i].lock, NULL);
-		p.dev[i].pub = -1;
 		if (dev_create(&p, &p.dev[i], true))
 			_exit(1);
 	}
@@ -1097,6 +1083,7 @@ static void fuzz(int idx, uint64_t seed)
 				     f->data->exit_kind);
 			calls = fuzz_calls(f);
 			close(fd);
+			INC(p.st, detach);
 		} else {
 			INC(p.st, self_detached);
 			pol_detach(&p, fd, false);
@@ -1191,19 +1178,23 @@ static void collector(int idx, uint64_t seed)
 /* The verdict on every group */
 struct ledger {
 	unsigned long long groups, owed, once, missing, duplicate, stray, stray_partial, wrong_code;
-	unsigned long long codes[3], read_unanswered, injected_failure;
+	unsigned long long codes[3], read_unanswered, injected, injected_aborted;
 	int shown;
 };
+
+/* The first groups that failed, printed after the figures */
+static char notes[12][240];
 
 static void ledger_note(struct ledger *l, int p, uint32_t i, const char *what,
 			const struct slot *s, const struct seen *e, int owed)
 {
-	if (l->shown++ >= 12)
+	if (l->shown >= 12)
 		return;
-	ksft_print_msg("ledger: group %#x (process %d, mock %u, pasid %#x): %s: owed %d, answered %u (SUCCESS %u INVALID %u FAILURE %u)%s%s\n",
-		       grpid_of(p, i), p, s->mock_id, s->pasid, what, owed, e->n,
-		       e->codes[0], e->codes[1], e->codes[2],
-		       s->read ? ", read" : "", s->answered ? ", answered by the test" : "");
+	snprintf(notes[l->shown++], sizeof(notes[0]),
+		 "ledger: group %#x (process %d, mock %u, pasid %#x): %s: owed %d, answered %u (SUCCESS %u INVALID %u FAILURE %u)%s%s",
+		 grpid_of(p, i), p, s->mock_id, s->pasid, what, owed, e->n,
+		 e->codes[0], e->codes[1], e->codes[2],
+		 s->read ? ", read" : "", s->answered ? ", answered by the test" : "");
 }
 
 static void ledger_run(struct ledger *l)
@@ -1255,7 +1246,9 @@ static void ledger_run(struct ledger *l)
 				continue;
 			}
 			l->once++;
-			l->injected_failure += s->injected;
+			/* The group could not be allocated: answered FAILURE at once */
+			l->injected += s->injected;
+			l->injected_aborted += s->injected && e->codes[RESP_FAILURE];
 			/* Which code the last request's response must have */
 			if (s->last == LAST_BAD_SETUP)
 				inval_owed++;
@@ -1277,6 +1270,19 @@ static void ledger_run(struct ledger *l)
 			}
 		}
 	}
+}
+
+/* The kernel's own counters (debugfs stats), read before and after */
+static const char * const kstat_keys[] = {
+	"requests", "dropped_partials", "routed", "responded_invalid",
+	"responded_success", "responded_failure", "bad_setup", "ejected",
+};
+#define NKSTAT (sizeof(kstat_keys) / sizeof(kstat_keys[0]))
+
+static void kstats(long long *v)
+{
+	for (size_t i = 0; i < NKSTAT; i++)
+		v[i] = iopf_stat(kstat_keys[i]);
 }
 
 static uint64_t env_u64(const char *name, uint64_t def)
@@ -1325,7 +1331,7 @@ int main(void)
 	char old_ignore[16], old_verbose[16];
 	pid_t pids[MAX_FIRERS], good_pid, fuzz_pid, coll_pid;
 	uint64_t total = 0, t0, t_fire, t_load;
-	long long attached = -1, key = -1;
+	long long attached = -1, key = -1, kbefore[NKSTAT], kafter[NKSTAT];
 	bool was_on = true, crashed = false;
 	struct ledger l = {};
 	uint32_t ioas;
@@ -1369,6 +1375,7 @@ int main(void)
 	write_file("/sys/kernel/debug/failslab/verbose", "0");
 	mock_set_user_pasid_table(fd, true, &was_on);
 
+	kstats(kbefore);
 	ksft_print_msg("seed %llu, %llu requests from %d firing processes\n",
 		       (unsigned long long)seed, (unsigned long long)target, nfirers);
 	t0 = now_ns();
@@ -1405,6 +1412,7 @@ int main(void)
 	/* The last detach has returned: nothing may stay attached */
 	attached = iopf_stat("attached");
 	key = iopf_stat("static_key");
+	kstats(kafter);
 
 	sh->stop_collector = 1;
 	waitpid(coll_pid, &status, 0);
@@ -1439,16 +1447,19 @@ int main(void)
 	ksft_print_msg("fault fds closed %llu (%llu groups read and unanswered); groups read %llu, answered by the test %llu, illegal codes refused %llu\n",
 		       SUM(fd_closed), SUM(closed_unanswered), SUM(read_groups),
 		       SUM(answered), SUM(bad_code_refused));
-	ksft_print_msg("attach/detach cycles: legal %llu/%llu, fuzz %llu/%llu; ejections %llu (bad-verdict %llu, wrong-kind %llu, bad-route %llu, device-removed %llu); fuzz detached by the test %llu\n",
+	ksft_print_msg("attach/detach cycles: legal policies %llu/%llu (global, scoped to a device, scoped to a destroyed device), fuzz policy %llu/%llu (%llu ejected, %llu detached by the test)\n",
 		       sh->st[good_idx].attach, sh->st[good_idx].detach,
-		       sh->st[fuzz_idx].attach, sh->st[fuzz_idx].detach, SUM(ejected),
-		       SUM(ejected_kind[IOPF_EXIT_BAD_VERDICT]),
+		       sh->st[fuzz_idx].attach, sh->st[fuzz_idx].detach,
+		       sh->st[fuzz_idx].ejected, sh->st[fuzz_idx].self_detached);
+	ksft_print_msg("ejections %llu: bad-verdict %llu, wrong-kind %llu, bad-route %llu, device-removed %llu\n",
+		       SUM(ejected), SUM(ejected_kind[IOPF_EXIT_BAD_VERDICT]),
 		       SUM(ejected_kind[IOPF_EXIT_WRONG_KIND]),
 		       SUM(ejected_kind[IOPF_EXIT_BAD_ROUTE]),
-		       SUM(ejected_kind[IOPF_EXIT_DEV_REMOVED]), SUM(self_detached));
-	ksft_print_msg("injected failures: fault path %llu of %llu armed (before the report %llu, partial not parked %llu, last request %llu), attach %llu of %llu armed (%llu attaches refused)\n",
+		       SUM(ejected_kind[IOPF_EXIT_DEV_REMOVED]));
+	ksft_print_msg("injected failures: fault path %llu of %llu armed (before the report %llu; on a partial request %llu, %llu not parked; on a last request %llu, %llu answered FAILURE), attach %llu of %llu armed (%llu attaches refused)\n",
 		       SUM(inj_hit), SUM(inj_armed), SUM(inj_before_report),
-		       SUM(inj_partial), SUM(inj_last), SUM(attach_inj_hit),
+		       SUM(inj_partial), SUM(partial_nomem), SUM(inj_last),
+		       l.injected_aborted, SUM(attach_inj_hit),
 		       SUM(attach_inj_armed), SUM(attach_inj_failed));
 	ksft_print_msg("detach: %llu, max %.1f ms, mean %.2f ms; with groups pending at an unread queue %llu, max %.1f ms\n",
 		       SUM(detach), MAX(detach_ns_max) / 1e6,
@@ -1456,14 +1467,20 @@ int main(void)
 		       SUM(pending_at_detach), MAX(detach_pending_ns_max) / 1e6);
 	ksft_print_msg("responses %llu: SUCCESS %llu, INVALID %llu, FAILURE %llu\n",
 		       l.codes[0] + l.codes[1] + l.codes[2], l.codes[0], l.codes[1], l.codes[2]);
-	ksft_print_msg("groups %llu, owed a response %llu: once %llu, missing %llu, duplicate %llu, stray %llu (partial %llu), wrong code %llu; read and never answered (INVALID by iommufd) %llu, with an injected failure %llu\n",
+	ksft_print_msg("groups %llu, owed a response %llu: once %llu, missing %llu, duplicate %llu, stray %llu (partial %llu), wrong code %llu; read and never answered (INVALID by iommufd) %llu\n",
 		       l.groups, l.owed, l.once, l.missing, l.duplicate, l.stray + sh->st[coll_idx].foreign,
-		       l.stray_partial, l.wrong_code, l.read_unanswered, l.injected_failure);
+		       l.stray_partial, l.wrong_code, l.read_unanswered);
 	ksft_print_msg("response log: %llu drained in %llu drains, high-water %llu of %d, lost %llu, sequence gaps %llu, %llu left by earlier tests\n",
 		       sh->st[coll_idx].drained, sh->st[coll_idx].drains,
 		       sh->st[coll_idx].log_highwater, LOG_MAX, sh->st[coll_idx].log_lost,
 		       sh->st[coll_idx].seq_gaps, sh->st[coll_idx].preexisting);
+	printf("# kernel counters over the run:");
+	for (i = 0; i < (int)NKSTAT; i++)
+		printf(" %s %lld", kstat_keys[i], kafter[i] - kbefore[i]);
+	printf("\n");
 	ksft_print_msg("after the last detach: attached %lld, static_key %lld\n", attached, key);
+	for (i = 0; i < l.shown; i++)
+		ksft_print_msg("%s\n", notes[i]);
 	for (i = 0; i < sh->nerr && i < NERRMSG; i++)
 		ksft_print_msg("error: %s\n", sh->err[i]);
 	if (sh->nerr > NERRMSG)

@@ -52,11 +52,24 @@ int BPF_PROG(fuzz_route, const struct iopf_ctx *fault)
 	__u32 r = bpf_get_prandom_u32();
 
 	__sync_fetch_and_add(&calls_route, 1);
-	if (roll_illegal())
-		/* Routing a request without PASID is the wrong kind */
-		return !fault->pasid_valid && (r & 1) ? IOPF_ROUTE_RID : bad_value();
-	if (fault->pasid_valid && r % 2 == 0 && bpf_iopf_rid_has_handler(fault))
+	/*
+	 * A PASID request whose RID has no fault handler (fault domain
+	 * detached): routing it is a bad route.  Rare, so taken more often.
+	 */
+	if (fault->pasid_valid && !bpf_iopf_rid_has_handler(fault)) {
+		if (r % 8)
+			return IOPF_DEFAULT;
+		__sync_fetch_and_add(&illegal_answers, 1);
 		return IOPF_ROUTE_RID;
+	}
+	if (roll_illegal()) {
+		/* Routing a request without PASID is the wrong kind */
+		if (!fault->pasid_valid && (r & 1))
+			return IOPF_ROUTE_RID;
+		return bad_value();
+	}
+	if (fault->pasid_valid && r % 2 == 0)
+		return IOPF_ROUTE_RID;	/* the RID has a handler: checked above */
 	return IOPF_DEFAULT;
 }
 
