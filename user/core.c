@@ -83,8 +83,8 @@ int check_kernel(void)
 
 	/*
 	 * Our debugfs directory exists only with CONFIG_IOPF_BPF: then the
-	 * BTF need not be read (a full parse costs about 20 ms natively and
-	 * some 30 times that under TCG; libbpf parses it again at load).
+	 * BTF need not be read: a full parse took 21 ms natively on the test
+	 * kernel's BTF, far more under TCG, and libbpf parses it again at load.
 	 */
 	if (!iopf_kernel_available())
 		return EXIT_OK;
