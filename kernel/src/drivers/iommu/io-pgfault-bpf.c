@@ -21,6 +21,7 @@
 
 #define pr_fmt(fmt) "iopf-bpf: " fmt
 
+#include <kunit/static_stub.h>
 #include <linux/bitmap.h>
 #include <linux/bpf.h>
 #include <linux/debugfs.h>
@@ -189,12 +190,20 @@ static const char * const iopf_exit_names[] = {
 static void iopf_bpf_reap(struct work_struct *work);
 static DECLARE_WORK(iopf_bpf_reap_work, iopf_bpf_reap);
 
+/* @dev's attach handle for @pasid, any domain type; KUnit may stand in */
+static struct iommu_attach_handle *iopf_bpf_handle_get(struct device *dev,
+						       ioasid_t pasid)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_handle_get, dev, pasid);
+	return iommu_attach_handle_get(dev->iommu_group, pasid, 0);
+}
+
 /* The device's RID attach handle, if it can take faults */
 struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev)
 {
 	struct iommu_attach_handle *handle;
 
-	handle = iommu_attach_handle_get(dev->iommu_group, IOMMU_NO_PASID, 0);
+	handle = iopf_bpf_handle_get(dev, IOMMU_NO_PASID);
 	if (IS_ERR(handle) || !handle->domain->iopf_handler)
 		return NULL;
 	return handle;
@@ -257,8 +266,7 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 		if (!ctx->pasid_valid)
 			return IOPF_EXIT_WRONG_KIND;
 		/* Never away from a PASID's own handle, never elsewhere */
-		handle = iommu_attach_handle_get(f->dev->iommu_group,
-						 ctx->pasid, 0);
+		handle = iopf_bpf_handle_get(f->dev, ctx->pasid);
 		if (!IS_ERR(handle))
 			return IOPF_EXIT_BAD_ROUTE;
 		handle = iopf_bpf_rid_handle(f->dev);
@@ -639,6 +647,13 @@ static void iopf_bpf_policy_stop(struct iopf_bpf_policy *p)
 	iopf_bpf_policy_free(p);
 }
 
+/* The device a scope names, referenced; KUnit may stand in */
+static struct device *iopf_bpf_get_device(const char *name)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_get_device, name);
+	return iommu_get_device_by_name(name);
+}
+
 /*
  * struct_ops .reg: list a policy, called by the struct_ops core under its
  * update mutex when a link is created.  May sleep.  Errors: -EOPNOTSUPP
@@ -661,7 +676,7 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		return -EPERM;
 
 	if (ops->dev_name[0]) {
-		dev = iommu_get_device_by_name(ops->dev_name);
+		dev = iopf_bpf_get_device(ops->dev_name);
 		if (!dev)
 			return -ENODEV;
 	}
@@ -920,3 +935,7 @@ static int __init iopf_bpf_init(void)
 	return 0;
 }
 late_initcall(iopf_bpf_init);
+
+#if IS_ENABLED(CONFIG_IOPF_BPF_KUNIT_TEST)
+#include "io-pgfault-bpf-kunit.c"
+#endif

@@ -1,0 +1,1378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the iopf-bpf decision logic
+ *
+ * Included at the end of io-pgfault-bpf.c (CONFIG_IOPF_BPF_KUNIT_TEST) to
+ * reach its static functions and lists.  The policies are C functions in a
+ * struct iopf_ops, attached with iopf_bpf_reg() behind a fake link and
+ * detached with iopf_bpf_unreg(), as the struct_ops core would.  The devices
+ * are fake, each with an empty IOMMU group and a fake IOMMU that records
+ * the page responses it is asked to send.  They have no domain attached:
+ * the tests stand in for iopf_bpf_handle_get() (a KUnit static stub) to say
+ * which attach handles exist, and for iopf_bpf_get_device() to resolve a
+ * policy's scope.
+ *
+ * iopf_bpf_verdicts:	every verdict of every callback, legal or not, from
+ *			one policy, through iopf_bpf_decide()
+ * iopf_bpf_combine:	how the answers of several policies combine
+ * iopf_bpf_fault_path:	the hook in iommu_report_device_fault(): the
+ *			bad-setup rule, dropped partials, auto-responses
+ *			and routed groups, down to the IOMMU's page_response
+ *
+ * Each suite puts back the statistics, the ejection records and the attach
+ * order counter when it ends, so debugfs shows nothing of it.
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+
+#define KT_SLOTS	3	/* policies one test may attach */
+#define KT_LOG		32	/* callback calls one test records */
+#define KT_RESPONSES	8	/* page responses one test records */
+#define KT_DEVS		3	/* devices one test may create */
+#define KT_NO_PASID	U32_MAX	/* a request without a PASID */
+#define KT_PASID	0x42	/* the PASID the tests' requests carry */
+#define KT_ALL_CBS	(BIT(IOPF_CB_GROUP) | BIT(IOPF_CB_ROUTE) | \
+			 BIT(IOPF_CB_RESPOND))
+/* A call in the log: which policy, which callback */
+#define KT_CALL(slot, cb)	((slot) * IOPF_NR_CB + (cb))
+
+/* A fake device: a PCI function (virtual or not) or a device of no bus */
+struct kt_dev {
+	struct pci_dev pdev;
+	struct dev_iommu iommu;
+	struct iommu_device iommu_dev;
+	struct iopf_queue *queue;	/* set if it reports through the hook */
+};
+
+enum kt_kind { KT_NOT_PCI, KT_PCI_PF, KT_PCI_VF };
+
+/* One test policy: its ops, what each callback answers, what it saw */
+struct kt_slot {
+	struct iopf_ops ops;
+	struct bpf_link link;
+	struct iopf_bpf_policy *p;	/* while attached */
+	int ret[IOPF_NR_CB];
+	unsigned int calls[IOPF_NR_CB];
+	struct iopf_ctx ctx;		/* the last context it was given */
+	unsigned int exits;
+	struct iopf_exit_info exit;
+};
+
+struct kt {
+	struct kt_slot slot[KT_SLOTS];
+	unsigned int log[KT_LOG];
+	unsigned int nr_log;
+	struct kt_dev *dev[KT_DEVS];
+	unsigned int nr_devs;
+	/* What the iopf_bpf_handle_get() stub finds: no domain, no handle */
+	struct iommu_attach_handle rid;
+	struct iommu_attach_handle pasid;	/* for KT_PASID */
+	struct iommu_attach_handle dflt;	/* given as found by the kernel */
+	/* What the fake IOMMU and the fault handler were asked to do */
+	struct iommu_page_response resp[KT_RESPONSES];
+	unsigned int nr_resp;
+	unsigned int nr_handled;
+	size_t handled_faults;
+	struct iommu_attach_handle *handled_via;
+	struct iopf_bpf_stats stats0;	/* at the start of the test */
+};
+
+static struct kt *kt_of_current(void)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	return test ? test->priv : NULL;
+}
+
+/* Fault handler of kt_fault_domain: answers SUCCESS, as iommufd would later */
+static int kt_iopf_handler(struct iopf_group *group)
+{
+	struct kt *kt = kt_of_current();
+
+	if (kt) {
+		kt->nr_handled++;
+		kt->handled_faults += group->fault_count;
+		kt->handled_via = group->attach_handle;
+	}
+	iopf_group_response(group, IOMMU_PAGE_RESP_SUCCESS);
+	iopf_free_group(group);
+	return 0;
+}
+
+static struct iommu_domain kt_fault_domain = {
+	.iopf_handler = kt_iopf_handler,
+};
+
+/* Attached, but takes no faults (7.3 iommufd gives such a domain a handle) */
+static struct iommu_domain kt_plain_domain;
+
+static void kt_page_response(struct device *dev, struct iopf_fault *evt,
+			     struct iommu_page_response *msg)
+{
+	struct kt *kt = kt_of_current();
+
+	if (!kt)
+		return;
+	if (kt->nr_resp < KT_RESPONSES)
+		kt->resp[kt->nr_resp] = *msg;
+	kt->nr_resp++;
+}
+
+static const struct iommu_ops kt_iommu_ops = {
+	.page_response = kt_page_response,
+};
+
+/* Stands in for iopf_bpf_handle_get(): the handles the test set up */
+static struct iommu_attach_handle *kt_handle_get(struct device *dev,
+						 ioasid_t pasid)
+{
+	struct kt *kt = kt_of_current();
+
+	if (pasid == IOMMU_NO_PASID && kt->rid.domain)
+		return &kt->rid;
+	if (pasid == KT_PASID && kt->pasid.domain)
+		return &kt->pasid;
+	return ERR_PTR(-ENOENT);
+}
+
+/* Stands in for iopf_bpf_get_device(): the test's devices by name */
+static struct device *kt_get_device(const char *name)
+{
+	struct kt *kt = kt_of_current();
+	unsigned int i;
+
+	for (i = 0; i < kt->nr_devs; i++)
+		if (!strcmp(dev_name(&kt->dev[i]->pdev.dev), name))
+			return get_device(&kt->dev[i]->pdev.dev);
+	return NULL;
+}
+
+static int kt_answer(unsigned int n, u32 cb, const struct iopf_ctx *ctx)
+{
+	struct kt *kt = kt_of_current();
+	struct kt_slot *s = &kt->slot[n];
+
+	s->calls[cb]++;
+	s->ctx = *ctx;
+	if (kt->nr_log < KT_LOG)
+		kt->log[kt->nr_log++] = KT_CALL(n, cb);
+	return s->ret[cb];
+}
+
+static void kt_exit(unsigned int n, const struct iopf_exit_info *info)
+{
+	struct kt *kt = kt_of_current();
+
+	kt->slot[n].exits++;
+	kt->slot[n].exit = *info;
+}
+
+/* The callbacks of each policy slot */
+static int kt_group0(const struct iopf_ctx *ctx)
+{
+	return kt_answer(0, IOPF_CB_GROUP, ctx);
+}
+
+static int kt_route0(const struct iopf_ctx *ctx)
+{
+	return kt_answer(0, IOPF_CB_ROUTE, ctx);
+}
+
+static int kt_respond0(const struct iopf_ctx *ctx)
+{
+	return kt_answer(0, IOPF_CB_RESPOND, ctx);
+}
+
+static void kt_exit0(const struct iopf_exit_info *info)
+{
+	kt_exit(0, info);
+}
+
+static int kt_group1(const struct iopf_ctx *ctx)
+{
+	return kt_answer(1, IOPF_CB_GROUP, ctx);
+}
+
+static int kt_route1(const struct iopf_ctx *ctx)
+{
+	return kt_answer(1, IOPF_CB_ROUTE, ctx);
+}
+
+static int kt_respond1(const struct iopf_ctx *ctx)
+{
+	return kt_answer(1, IOPF_CB_RESPOND, ctx);
+}
+
+static void kt_exit1(const struct iopf_exit_info *info)
+{
+	kt_exit(1, info);
+}
+
+static int kt_group2(const struct iopf_ctx *ctx)
+{
+	return kt_answer(2, IOPF_CB_GROUP, ctx);
+}
+
+static int kt_route2(const struct iopf_ctx *ctx)
+{
+	return kt_answer(2, IOPF_CB_ROUTE, ctx);
+}
+
+static int kt_respond2(const struct iopf_ctx *ctx)
+{
+	return kt_answer(2, IOPF_CB_RESPOND, ctx);
+}
+
+static void kt_exit2(const struct iopf_exit_info *info)
+{
+	kt_exit(2, info);
+}
+
+static const struct iopf_ops kt_ops[KT_SLOTS] = {
+	{
+		.group = kt_group0, .route = kt_route0,
+		.respond = kt_respond0, .exit = kt_exit0, .name = "kunit_0",
+	},
+	{
+		.group = kt_group1, .route = kt_route1,
+		.respond = kt_respond1, .exit = kt_exit1, .name = "kunit_1",
+	},
+	{
+		.group = kt_group2, .route = kt_route2,
+		.respond = kt_respond2, .exit = kt_exit2, .name = "kunit_2",
+	},
+};
+
+static void kt_detach(void *data)
+{
+	struct kt_slot *s = data;
+
+	if (!s->p)
+		return;
+	iopf_bpf_unreg(&s->ops, &s->link);
+	s->p = NULL;
+}
+
+/*
+ * Attach policy slot @n with the callbacks in @cbs (BIT(IOPF_CB_*)), scoped
+ * to @scope or global.  Its callbacks answer what kt->slot[n].ret says.
+ */
+static void kt_attach(struct kunit *test, unsigned int n, struct kt_dev *scope,
+		      unsigned long cbs)
+{
+	struct kt *kt = test->priv;
+	struct kt_slot *s = &kt->slot[n];
+
+	KUNIT_ASSERT_NULL(test, s->p);
+	s->ops = kt_ops[n];
+	if (!(cbs & BIT(IOPF_CB_GROUP)))
+		s->ops.group = NULL;
+	if (!(cbs & BIT(IOPF_CB_ROUTE)))
+		s->ops.route = NULL;
+	if (!(cbs & BIT(IOPF_CB_RESPOND)))
+		s->ops.respond = NULL;
+	if (scope)
+		strscpy(s->ops.dev_name, dev_name(&scope->pdev.dev));
+	memset(s->calls, 0, sizeof(s->calls));
+	s->exits = 0;
+
+	KUNIT_ASSERT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), 0);
+	mutex_lock(&iopf_bpf_lock);
+	s->p = iopf_bpf_find(&s->ops, NULL);
+	/* Never detached by the reap work: s->link is no real link */
+	if (s->p)
+		s->p->reaping = true;
+	mutex_unlock(&iopf_bpf_lock);
+	KUNIT_ASSERT_NOT_NULL(test, s->p);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+}
+
+static bool kt_dead(struct kt *kt, unsigned int n)
+{
+	return test_bit(0, &kt->slot[n].p->dead);
+}
+
+static struct iopf_bpf_counters kt_counters(struct kt *kt, unsigned int n)
+{
+	struct iopf_bpf_counters c;
+
+	iopf_bpf_sum(&c, kt->slot[n].p->counters, sizeof(c));
+	return c;
+}
+
+/* What the global statistics grew by since the test started */
+static struct iopf_bpf_stats kt_stats(struct kt *kt)
+{
+	struct iopf_bpf_stats now;
+	const u64 *start = (const u64 *)&kt->stats0;
+	u64 *delta = (u64 *)&now;
+	size_t i;
+
+	iopf_bpf_sum(&now, &iopf_bpf_stats, sizeof(now));
+	for (i = 0; i < sizeof(now) / sizeof(u64); i++)
+		delta[i] -= start[i];
+	return now;
+}
+
+/* The policy in slot @n was ejected for @kind by @cb returning @verdict */
+static void kt_expect_ejected(struct kunit *test, unsigned int n, u32 kind,
+			      u32 cb, int verdict, u32 pasid)
+{
+	struct kt *kt = test->priv;
+	const struct iopf_exit_info *info = &kt->slot[n].p->exit_info;
+
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, n));
+	KUNIT_EXPECT_EQ(test, info->kind, kind);
+	KUNIT_EXPECT_EQ(test, info->callback, cb);
+	KUNIT_EXPECT_EQ(test, info->verdict, verdict);
+	KUNIT_EXPECT_EQ(test, info->pasid, pasid);
+	KUNIT_EXPECT_STREQ(test, info->dev_name, kt->slot[n].ctx.dev_name);
+}
+
+static void kt_dev_release(struct device *dev)
+{
+	kfree(container_of(dev, struct kt_dev, pdev.dev));
+}
+
+static void kt_dev_put(void *data)
+{
+	struct kt_dev *d = data;
+	struct device *dev = &d->pdev.dev;
+
+	if (d->queue) {
+		iopf_queue_remove_device(d->queue, dev);
+		iopf_queue_free(d->queue);
+	}
+	if (dev->iommu_group)
+		iommu_group_put(dev->iommu_group);
+	dev->iommu_group = NULL;
+	dev->iommu = NULL;
+	put_device(dev);
+}
+
+/*
+ * A fake device in an empty IOMMU group of its own, behind the fake IOMMU;
+ * with @queue, on an IOPF queue, so that it can report faults.
+ */
+static struct kt_dev *kt_dev_new(struct kunit *test, enum kt_kind kind,
+				 bool queue)
+{
+	struct kt *kt = test->priv;
+	struct iommu_group *group;
+	struct kt_dev *d;
+	int ret;
+
+	KUNIT_ASSERT_LT(test, kt->nr_devs, KT_DEVS);
+	d = kzalloc_obj(*d);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	device_initialize(&d->pdev.dev);
+	d->pdev.dev.release = kt_dev_release;
+	ret = kunit_add_action_or_reset(test, kt_dev_put, d);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, dev_set_name(&d->pdev.dev, "kunit-iopf.%u",
+					   kt->nr_devs), 0);
+	if (kind != KT_NOT_PCI) {
+		d->pdev.dev.bus = &pci_bus_type;
+		d->pdev.is_virtfn = kind == KT_PCI_VF;
+	}
+	mutex_init(&d->iommu.lock);
+	d->iommu_dev.ops = &kt_iommu_ops;
+	d->iommu.iommu_dev = &d->iommu_dev;
+	d->pdev.dev.iommu = &d->iommu;
+	group = iommu_group_alloc();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, group);
+	d->pdev.dev.iommu_group = group;
+	kt->dev[kt->nr_devs++] = d;
+
+	if (queue) {
+		d->queue = iopf_queue_alloc(dev_name(&d->pdev.dev));
+		KUNIT_ASSERT_NOT_NULL(test, d->queue);
+		ret = iopf_queue_add_device(d->queue, &d->pdev.dev);
+		if (ret) {
+			iopf_queue_free(d->queue);
+			d->queue = NULL;
+		}
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	return d;
+}
+
+/* A page request: @pasid KT_NO_PASID for none */
+static void kt_request(struct iopf_fault *evt, u32 pasid, u32 grpid, bool last)
+{
+	struct iommu_fault_page_request *prm = &evt->fault.prm;
+
+	memset(evt, 0, sizeof(*evt));
+	evt->fault.type = IOMMU_FAULT_PAGE_REQ;
+	prm->grpid = grpid;
+	prm->perm = IOMMU_FAULT_PERM_READ | IOMMU_FAULT_PERM_WRITE;
+	prm->addr = 0x10000ULL * (grpid + 1);
+	if (pasid != KT_NO_PASID) {
+		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
+		prm->pasid = pasid;
+	}
+	if (last)
+		prm->flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+}
+
+/*
+ * Ask the policies about one request of @d, as the hook does after the
+ * kernel found @handle: the handle to deliver to, and the verdict in @v.
+ */
+static struct iommu_attach_handle *
+kt_decide(struct kt_dev *d, u32 pasid, u32 grpid, bool last,
+	  struct iommu_attach_handle *handle, struct iopf_bpf_verdict *v)
+{
+	struct iopf_fault evt;
+
+	kt_request(&evt, pasid, grpid, last);
+	memset(v, 0, sizeof(*v));
+	return iopf_bpf_decide(&d->pdev.dev, &evt, handle, v);
+}
+
+/* Report one request of @d through iommu_report_device_fault() */
+static int kt_report(struct kt_dev *d, u32 pasid, u32 grpid, bool last)
+{
+	struct iopf_fault evt;
+
+	kt_request(&evt, pasid, grpid, last);
+	return iommu_report_device_fault(&d->pdev.dev, &evt);
+}
+
+static int kt_init(struct kunit *test)
+{
+	struct kt *kt;
+
+	kt = kunit_kzalloc(test, sizeof(*kt), GFP_KERNEL);
+	if (!kt)
+		return -ENOMEM;
+	test->priv = kt;
+	kt->dflt.domain = &kt_fault_domain;
+	kunit_activate_static_stub(test, iopf_bpf_handle_get, kt_handle_get);
+	kunit_activate_static_stub(test, iopf_bpf_get_device, kt_get_device);
+	iopf_bpf_sum(&kt->stats0, &iopf_bpf_stats, sizeof(kt->stats0));
+	return 0;
+}
+
+/* What a suite changes in the framework's state, put back when it ends */
+static struct {
+	struct iopf_bpf_stats *stats;	/* by CPU */
+	struct iopf_bpf_ejection ejections[IOPF_NR_EJECTIONS];
+	unsigned int nr_ejections;
+	u64 next_order;
+} kt_saved;
+
+static int kt_suite_init(struct kunit_suite *suite)
+{
+	int cpu;
+
+	kt_saved.stats = kcalloc(nr_cpu_ids, sizeof(*kt_saved.stats),
+				 GFP_KERNEL);
+	if (!kt_saved.stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		memcpy(&kt_saved.stats[cpu], per_cpu_ptr(&iopf_bpf_stats, cpu),
+		       sizeof(kt_saved.stats[cpu]));
+	spin_lock(&iopf_bpf_ejections_lock);
+	memcpy(kt_saved.ejections, iopf_bpf_ejections,
+	       sizeof(kt_saved.ejections));
+	kt_saved.nr_ejections = iopf_bpf_nr_ejections;
+	spin_unlock(&iopf_bpf_ejections_lock);
+	mutex_lock(&iopf_bpf_lock);
+	kt_saved.next_order = iopf_bpf_next_order;
+	mutex_unlock(&iopf_bpf_lock);
+	return 0;
+}
+
+static void kt_suite_exit(struct kunit_suite *suite)
+{
+	int cpu;
+
+	/* The ejections scheduled it; it finds nothing of ours to detach */
+	flush_work(&iopf_bpf_reap_work);
+	for_each_possible_cpu(cpu)
+		memcpy(per_cpu_ptr(&iopf_bpf_stats, cpu), &kt_saved.stats[cpu],
+		       sizeof(kt_saved.stats[cpu]));
+	spin_lock(&iopf_bpf_ejections_lock);
+	memcpy(iopf_bpf_ejections, kt_saved.ejections,
+	       sizeof(kt_saved.ejections));
+	iopf_bpf_nr_ejections = kt_saved.nr_ejections;
+	spin_unlock(&iopf_bpf_ejections_lock);
+	mutex_lock(&iopf_bpf_lock);
+	iopf_bpf_next_order = kt_saved.next_order;
+	mutex_unlock(&iopf_bpf_lock);
+	kfree(kt_saved.stats);
+	kt_saved.stats = NULL;
+}
+
+/* Values no callback may return */
+static const int kt_bad_values[] = { -1, 4, 42, INT_MIN, INT_MAX };
+
+/* iopf_bpf_verdicts: one policy, every answer of every callback */
+
+/* IOPF_DEFAULT everywhere leaves the kernel's decision alone */
+static void kt_default_keeps_kernel_decision(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	struct iopf_bpf_counters c;
+
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->rid.domain = &kt_fault_domain;
+
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v),
+			    &kt->dflt);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v),
+			    &kt->dflt);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	/* No handler and nobody routes: still none, and no decision voided */
+	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_PASID, 1, true, NULL, &v));
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 3);
+
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	c = kt_counters(kt, 0);
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_GROUP], 3);
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_ROUTE], 3);
+	/* respond is asked about last requests only */
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_RESPOND], 2);
+	KUNIT_EXPECT_EQ(test, c.obeyed[IOPF_CB_GROUP] + c.obeyed[IOPF_CB_ROUTE] +
+			c.obeyed[IOPF_CB_RESPOND], 0);
+}
+
+/* What a callback reads: the request, the device, the default handle */
+static void kt_context_fields(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_PCI_PF, false);
+	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+	struct iopf_bpf_verdict v;
+
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
+	kt_decide(d, KT_PASID, 7, true, &kt->dflt, &v);
+	KUNIT_EXPECT_STREQ(test, ctx->dev_name, "kunit-iopf.0");
+	KUNIT_EXPECT_EQ(test, ctx->addr, 0x80000ULL);
+	KUNIT_EXPECT_EQ(test, ctx->pasid, KT_PASID);
+	KUNIT_EXPECT_EQ(test, ctx->grpid, 7);
+	KUNIT_EXPECT_EQ(test, ctx->perm,
+			IOMMU_FAULT_PERM_READ | IOMMU_FAULT_PERM_WRITE);
+	KUNIT_EXPECT_EQ(test, ctx->flags,
+			IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
+			IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
+	KUNIT_EXPECT_TRUE(test, ctx->pasid_valid);
+	KUNIT_EXPECT_TRUE(test, ctx->last_page);
+	KUNIT_EXPECT_TRUE(test, ctx->has_default_handle);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 0);
+
+	kt_decide(d, KT_NO_PASID, 3, false, NULL, &v);
+	KUNIT_EXPECT_EQ(test, ctx->pasid, 0);
+	KUNIT_EXPECT_EQ(test, ctx->flags, 0);
+	KUNIT_EXPECT_FALSE(test, ctx->pasid_valid);
+	KUNIT_EXPECT_FALSE(test, ctx->last_page);
+	KUNIT_EXPECT_FALSE(test, ctx->has_default_handle);
+}
+
+/* Only page requests are asked about */
+static void kt_other_faults_not_asked(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v = {};
+	struct iopf_fault evt;
+
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt_request(&evt, KT_PASID, 1, true);
+	evt.fault.type = 0;
+	KUNIT_EXPECT_PTR_EQ(test, iopf_bpf_decide(&d->pdev.dev, &evt, &kt->dflt,
+						  &v), &kt->dflt);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 0);
+}
+
+/* group: IOPF_GROUP_DROP for a partial request drops it */
+static void kt_group_drop_partial(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_GROUP));
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v),
+			    &kt->dflt);
+	KUNIT_EXPECT_TRUE(test, v.drop_partial);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).dropped_partials, 1);
+
+	/* Without a PASID as well */
+	kt_decide(d, KT_NO_PASID, 1, false, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.drop_partial);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+}
+
+/* group: IOPF_GROUP_DROP for a last request ejects (wrong kind) */
+static void kt_group_drop_last_ejects(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v),
+			    &kt->dflt);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_CB_GROUP,
+			  IOPF_GROUP_DROP, KT_PASID);
+	/* Dead at once: the rest of its callbacks are not asked */
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_ROUTE], 0);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).ejected, 1);
+
+	/* Nor anything for later requests */
+	kt_decide(d, KT_PASID, 2, false, &kt->dflt, &v);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+
+	/* exit() is told why, once, when the link goes */
+	kt_detach(&kt->slot[0]);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exits, 1);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.kind, IOPF_EXIT_WRONG_KIND);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.callback, IOPF_CB_GROUP);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].exit.dev_name, "kunit-iopf.0");
+}
+
+/* Attach slot 0 again, with one callback answering @verdict */
+static void kt_reattach(struct kunit *test, u32 cb, int verdict)
+{
+	struct kt *kt = test->priv;
+
+	kt_detach(&kt->slot[0]);
+	memset(kt->slot[0].ret, 0, sizeof(kt->slot[0].ret));
+	kt->slot[0].ret[cb] = verdict;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+}
+
+/* group: any other value ejects (bad verdict), partial or last */
+static void kt_group_bad_verdicts_eject(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	static const int more[] = { 2, 3 };
+	struct iopf_bpf_verdict v;
+	unsigned int i, last;
+
+	for (last = 0; last < 2; last++) {
+		for (i = 0; i < ARRAY_SIZE(kt_bad_values) + ARRAY_SIZE(more); i++) {
+			int bad = i < ARRAY_SIZE(kt_bad_values) ? kt_bad_values[i] :
+				  more[i - ARRAY_SIZE(kt_bad_values)];
+
+			kt_reattach(test, IOPF_CB_GROUP, bad);
+			kt_decide(d, KT_PASID, 1, last, &kt->dflt, &v);
+			KUNIT_EXPECT_FALSE_MSG(test, v.drop_partial, "group returned %d", bad);
+			kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT,
+					  IOPF_CB_GROUP, bad, KT_PASID);
+		}
+	}
+}
+
+/* route: IOPF_ROUTE_RID, PASID without a handle, RID takes faults */
+static void kt_route_rid(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->rid.domain = &kt_fault_domain;
+	/* Partial and last requests alike */
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_ROUTE], 2);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 2);
+}
+
+/* route: never away from a PASID's own fault handler (bad route) */
+static void kt_route_away_from_pasid_handler_ejects(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->rid.domain = &kt_fault_domain;
+	kt->pasid.domain = &kt_fault_domain;
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, &kt->pasid, &v),
+			    &kt->pasid);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
+			  IOPF_ROUTE_RID, KT_PASID);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
+}
+
+/* route: never to a RID that takes no faults (bad route) */
+static void kt_route_without_rid_handler_ejects(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	/* No RID handle at all */
+	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_PASID, 1, true, NULL, &v));
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
+			  IOPF_ROUTE_RID, KT_PASID);
+
+	/* A RID handle whose domain has no fault handler */
+	kt->rid.domain = &kt_plain_domain;
+	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_PASID, 1, false, NULL, &v));
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
+			  IOPF_ROUTE_RID, KT_PASID);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
+}
+
+/* route: IOPF_ROUTE_RID for a request without a PASID (wrong kind) */
+static void kt_route_without_pasid_ejects(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_NO_PASID, 1, true, NULL, &v));
+	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_CB_ROUTE,
+			  IOPF_ROUTE_RID, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
+}
+
+/* route: any other value ejects (bad verdict), even where a route is legal */
+static void kt_route_bad_verdicts_eject(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	static const int more[] = { 2, 3 };
+	struct iopf_bpf_verdict v;
+	unsigned int i;
+
+	kt->rid.domain = &kt_fault_domain;
+	for (i = 0; i < ARRAY_SIZE(kt_bad_values) + ARRAY_SIZE(more); i++) {
+		int bad = i < ARRAY_SIZE(kt_bad_values) ? kt_bad_values[i] :
+			  more[i - ARRAY_SIZE(kt_bad_values)];
+
+		kt_reattach(test, IOPF_CB_ROUTE, bad);
+		KUNIT_EXPECT_NULL_MSG(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
+				      "route returned %d", bad);
+		kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_ROUTE,
+				  bad, KT_PASID);
+	}
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
+}
+
+/* respond: each code, on a device of no bus and on a PCI physical function */
+static void kt_respond_codes(struct kunit *test)
+{
+	static const struct { int verdict; int code; } codes[] = {
+		{ IOPF_RESPOND_INVALID, IOMMU_PAGE_RESP_INVALID },
+		{ IOPF_RESPOND_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
+		{ IOPF_RESPOND_FAILURE, IOMMU_PAGE_RESP_FAILURE },
+	};
+	struct kt *kt = test->priv;
+	struct kt_dev *devs[] = {
+		kt_dev_new(test, KT_NOT_PCI, false),
+		kt_dev_new(test, KT_PCI_PF, false),
+	};
+	struct iopf_bpf_verdict v;
+	unsigned int i, j;
+
+	for (j = 0; j < ARRAY_SIZE(devs); j++) {
+		for (i = 0; i < ARRAY_SIZE(codes); i++) {
+			kt_reattach(test, IOPF_CB_RESPOND, codes[i].verdict);
+			KUNIT_EXPECT_PTR_EQ(test, kt_decide(devs[j], KT_PASID, 1, true,
+							    &kt->dflt, &v), &kt->dflt);
+			KUNIT_EXPECT_TRUE_MSG(test, v.respond, "respond returned %d on %s",
+					      codes[i].verdict,
+					      dev_name(&devs[j]->pdev.dev));
+			KUNIT_EXPECT_EQ(test, v.code, codes[i].code);
+			KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+		}
+	}
+}
+
+/* respond: FAILURE is refused for a PCI virtual function (forbidden code) */
+static void kt_respond_failure_refused_for_vf(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *vf = kt_dev_new(test, KT_PCI_VF, false);
+	struct iopf_bpf_verdict v;
+
+	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_FAILURE);
+	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
+			  IOPF_RESPOND_FAILURE, KT_PASID);
+
+	/* The other codes are a VF's to give */
+	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_INVALID);
+	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_SUCCESS);
+	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+}
+
+/* respond: any other value ejects (bad verdict) */
+static void kt_respond_bad_verdicts_eject(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kt_bad_values); i++) {
+		kt_reattach(test, IOPF_CB_RESPOND, kt_bad_values[i]);
+		kt_decide(d, KT_NO_PASID, 1, true, &kt->dflt, &v);
+		KUNIT_EXPECT_FALSE_MSG(test, v.respond, "respond returned %d",
+				       kt_bad_values[i]);
+		kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_RESPOND,
+				  kt_bad_values[i], 0);
+	}
+}
+
+/* respond: not asked about a partial request, whatever it would answer */
+static void kt_respond_not_asked_for_partial(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_reattach(test, IOPF_CB_RESPOND, 42);
+	kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+}
+
+static struct kunit_case kt_verdict_cases[] = {
+	KUNIT_CASE(kt_default_keeps_kernel_decision),
+	KUNIT_CASE(kt_context_fields),
+	KUNIT_CASE(kt_other_faults_not_asked),
+	KUNIT_CASE(kt_group_drop_partial),
+	KUNIT_CASE(kt_group_drop_last_ejects),
+	KUNIT_CASE(kt_group_bad_verdicts_eject),
+	KUNIT_CASE(kt_route_rid),
+	KUNIT_CASE(kt_route_away_from_pasid_handler_ejects),
+	KUNIT_CASE(kt_route_without_rid_handler_ejects),
+	KUNIT_CASE(kt_route_without_pasid_ejects),
+	KUNIT_CASE(kt_route_bad_verdicts_eject),
+	KUNIT_CASE(kt_respond_codes),
+	KUNIT_CASE(kt_respond_failure_refused_for_vf),
+	KUNIT_CASE(kt_respond_bad_verdicts_eject),
+	KUNIT_CASE(kt_respond_not_asked_for_partial),
+	{}
+};
+
+static struct kunit_suite kt_verdict_suite = {
+	.name = "iopf_bpf_verdicts",
+	.init = kt_init,
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.test_cases = kt_verdict_cases,
+};
+
+/* iopf_bpf_combine: several policies */
+
+/* Scoped policies are asked first, then global ones, whatever the attach order */
+static void kt_scoped_before_global(struct kunit *test)
+{
+	static const unsigned int order[] = {
+		KT_CALL(1, IOPF_CB_GROUP), KT_CALL(1, IOPF_CB_ROUTE),
+		KT_CALL(1, IOPF_CB_RESPOND),
+		KT_CALL(0, IOPF_CB_GROUP), KT_CALL(0, IOPF_CB_ROUTE),
+		KT_CALL(0, IOPF_CB_RESPOND),
+	};
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	unsigned int i;
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, d, KT_ALL_CBS);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, ARRAY_SIZE(order));
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		KUNIT_EXPECT_EQ_MSG(test, kt->log[i], order[i], "call %d", i);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_RESPOND], 0);
+}
+
+/* Global policies are asked in attach order; the first answer wins */
+static void kt_global_in_attach_order(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	int n;
+
+	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt->slot[2].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	for (n = 0; n < 3; n++)
+		kt_attach(test, n, NULL, BIT(IOPF_CB_RESPOND));
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
+	for (n = 0; n < 3; n++)
+		KUNIT_EXPECT_EQ(test, kt->log[n], KT_CALL(n, IOPF_CB_RESPOND));
+	/* IOPF_DEFAULT from the first is no answer: the second one's wins */
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).obeyed[IOPF_CB_RESPOND], 0);
+}
+
+/* Scoped policies of one device are asked in attach order too */
+static void kt_scoped_in_attach_order(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt->slot[1].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt->slot[2].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_GROUP));
+	kt_attach(test, 1, d, BIT(IOPF_CB_GROUP));
+	kt_attach(test, 2, d, BIT(IOPF_CB_GROUP));
+	kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.drop_partial);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
+	KUNIT_EXPECT_EQ(test, kt->log[0], KT_CALL(1, IOPF_CB_GROUP));
+	KUNIT_EXPECT_EQ(test, kt->log[1], KT_CALL(2, IOPF_CB_GROUP));
+	KUNIT_EXPECT_EQ(test, kt->log[2], KT_CALL(0, IOPF_CB_GROUP));
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_GROUP], 1);
+}
+
+/* A scoped policy is asked about its device's requests only */
+static void kt_scope_is_one_device(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d0 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_dev *d1 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt_attach(test, 0, d1, BIT(IOPF_CB_RESPOND));
+	/* No policy applies to d0: nothing asked, nothing counted */
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d0, KT_PASID, 1, true, &kt->dflt, &v),
+			    &kt->dflt);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 0);
+
+	kt_decide(d1, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->nr_log, 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 1);
+
+	/* With a global policy, d0 is asked about, by that one only */
+	kt_attach(test, 1, NULL, BIT(IOPF_CB_RESPOND));
+	kt->nr_log = 0;
+	kt_decide(d0, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 1);
+	KUNIT_EXPECT_EQ(test, kt->log[0], KT_CALL(1, IOPF_CB_RESPOND));
+}
+
+/* Everyone is asked, even after the decisions are made */
+static void kt_every_policy_asked(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	struct iopf_bpf_counters c;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt->slot[1].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	c = kt_counters(kt, 1);
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_ROUTE], 1);
+	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_ROUTE], 1);
+	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 1);
+}
+
+/* An invalid answer ejects its policy even when it could not have won */
+static void kt_late_invalid_answer_ejects(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt->slot[1].ret[IOPF_CB_RESPOND] = 42;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	kt_expect_ejected(test, 1, IOPF_EXIT_BAD_VERDICT, IOPF_CB_RESPOND, 42,
+			  KT_PASID);
+}
+
+/* An invalid answer is no answer: the next valid one wins */
+static void kt_invalid_answer_gives_way(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_PCI_VF, false);
+	struct iopf_bpf_verdict v;
+	struct iopf_bpf_counters c;
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_FAILURE;
+	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
+			  IOPF_RESPOND_FAILURE, KT_PASID);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	c = kt_counters(kt, 1);
+	KUNIT_EXPECT_EQ(test, c.obeyed[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_RESPOND], 0);
+}
+
+/* An ejected policy is asked nothing more, others go on */
+static void kt_ejection_skips_rest_of_policy(struct kunit *test)
+{
+	static const unsigned int order[] = {
+		KT_CALL(0, IOPF_CB_GROUP),
+		KT_CALL(1, IOPF_CB_GROUP), KT_CALL(1, IOPF_CB_ROUTE),
+		KT_CALL(1, IOPF_CB_RESPOND),
+	};
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+	unsigned int i;
+
+	kt->slot[0].ret[IOPF_CB_GROUP] = -1;
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, ARRAY_SIZE(order));
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		KUNIT_EXPECT_EQ_MSG(test, kt->log[i], order[i], "call %d", i);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_GROUP, -1,
+			  KT_PASID);
+}
+
+/* Grouping, routing and response are separate decisions */
+static void kt_decisions_are_separate(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[1].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt->slot[2].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
+	kt_attach(test, 1, NULL, BIT(IOPF_CB_GROUP));
+	kt_attach(test, 2, d, BIT(IOPF_CB_RESPOND));
+
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_TRUE(test, v.drop_partial);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	/* The group callback's DROP of a last request ejected it */
+	kt_expect_ejected(test, 1, IOPF_EXIT_WRONG_KIND, IOPF_CB_GROUP,
+			  IOPF_GROUP_DROP, KT_PASID);
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 2));
+}
+
+static struct kunit_case kt_combine_cases[] = {
+	KUNIT_CASE(kt_scoped_before_global),
+	KUNIT_CASE(kt_global_in_attach_order),
+	KUNIT_CASE(kt_scoped_in_attach_order),
+	KUNIT_CASE(kt_scope_is_one_device),
+	KUNIT_CASE(kt_every_policy_asked),
+	KUNIT_CASE(kt_late_invalid_answer_ejects),
+	KUNIT_CASE(kt_invalid_answer_gives_way),
+	KUNIT_CASE(kt_ejection_skips_rest_of_policy),
+	KUNIT_CASE(kt_decisions_are_separate),
+	{}
+};
+
+static struct kunit_suite kt_combine_suite = {
+	.name = "iopf_bpf_combine",
+	.init = kt_init,
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.test_cases = kt_combine_cases,
+};
+
+/* iopf_bpf_fault_path: iommu_report_device_fault() with the hook */
+
+/* The one page response sent, if it was one, was @code for this request */
+static void kt_expect_response(struct kunit *test, u32 code, u32 grpid)
+{
+	struct kt *kt = test->priv;
+
+	KUNIT_ASSERT_EQ(test, kt->nr_resp, 1);
+	KUNIT_EXPECT_EQ(test, kt->resp[0].code, code);
+	KUNIT_EXPECT_EQ(test, kt->resp[0].pasid, KT_PASID);
+	KUNIT_EXPECT_EQ(test, kt->resp[0].grpid, grpid);
+}
+
+/* No handler, no policy: stock behaviour (INVALID, -EINVAL) */
+static void kt_bad_setup_without_policy(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	/* A partial request too is answered */
+	kt->nr_resp = 0;
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 6, false), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 6);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
+}
+
+/* No handler: a policy's IOPF_DEFAULT changes nothing, nothing is voided */
+static void kt_bad_setup_with_default(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 0);
+}
+
+/* No handler: a dropped partial request is answered INVALID all the same */
+static void kt_bad_setup_voids_drop(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).dropped_partials, 0);
+	/* Not the policy's fault: it stays, and its answer counts as obeyed */
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_GROUP], 1);
+}
+
+/* No handler: an auto-response is void, the request is answered INVALID */
+static void kt_bad_setup_voids_respond(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 1);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).responded[IOMMU_PAGE_RESP_SUCCESS], 0);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
+}
+
+/* A refused route leaves the request without a handler: INVALID */
+static void kt_bad_setup_after_refused_route(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->rid.domain = &kt_plain_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
+			  IOPF_ROUTE_RID, KT_PASID);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
+}
+
+/* A routed group, partials included, reaches the RID handle's handler */
+static void kt_routed_group_reaches_handler(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_resp, 0);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 1);
+	KUNIT_EXPECT_EQ(test, kt->handled_faults, 3);
+	KUNIT_EXPECT_PTR_EQ(test, kt->handled_via, &kt->rid);
+	/* The handler's answer, once */
+	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 5);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 3);
+}
+
+/* A dropped partial request is not parked, not answered, not gathered */
+static void kt_dropped_partial_not_parked(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, false), 0);
+	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_DEFAULT;
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, false), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 8, false), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_resp, 0);
+
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, true), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 1);
+	/* The parked partial of grpid 7 and the last request, not the dropped one */
+	KUNIT_EXPECT_EQ(test, kt->handled_faults, 2);
+	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 7);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).dropped_partials, 1);
+
+	/* Grpid 8's partial is still parked */
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 9, false), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
+}
+
+/* respond: the group is answered with the code once, no handler sees it */
+static void kt_auto_response(struct kunit *test)
+{
+	static const struct { int verdict; u32 code; } codes[] = {
+		{ IOPF_RESPOND_INVALID, IOMMU_PAGE_RESP_INVALID },
+		{ IOPF_RESPOND_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
+		{ IOPF_RESPOND_FAILURE, IOMMU_PAGE_RESP_FAILURE },
+	};
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_PCI_PF, true);
+	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+	unsigned int i;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	for (i = 0; i < ARRAY_SIZE(codes); i++) {
+		kt->nr_resp = 0;
+		kt->slot[0].ret[IOPF_CB_RESPOND] = codes[i].verdict;
+		KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 3, false), 0);
+		KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 3, true), 0);
+		kt_expect_response(test, codes[i].code, 3);
+		KUNIT_EXPECT_EQ(test, kt_stats(kt).responded[codes[i].code], 1);
+	}
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).freed_partials, 3);
+	/* Its partials went with it */
+	kt_report(d, KT_PASID, 4, false);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+}
+
+/* A VF's refused FAILURE: the group goes to its handler instead */
+static void kt_vf_failure_goes_to_handler(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *vf = kt_dev_new(test, KT_PCI_VF, true);
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_FAILURE;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(vf, KT_PASID, 3, true), 0);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
+			  IOPF_RESPOND_FAILURE, KT_PASID);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 1);
+	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 3);
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).responded[IOMMU_PAGE_RESP_FAILURE], 0);
+}
+
+static struct kunit_case kt_fault_path_cases[] = {
+	KUNIT_CASE(kt_bad_setup_without_policy),
+	KUNIT_CASE(kt_bad_setup_with_default),
+	KUNIT_CASE(kt_bad_setup_voids_drop),
+	KUNIT_CASE(kt_bad_setup_voids_respond),
+	KUNIT_CASE(kt_bad_setup_after_refused_route),
+	KUNIT_CASE(kt_routed_group_reaches_handler),
+	KUNIT_CASE(kt_dropped_partial_not_parked),
+	KUNIT_CASE(kt_auto_response),
+	KUNIT_CASE(kt_vf_failure_goes_to_handler),
+	{}
+};
+
+static struct kunit_suite kt_fault_path_suite = {
+	.name = "iopf_bpf_fault_path",
+	.init = kt_init,
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.test_cases = kt_fault_path_cases,
+};
+
+kunit_test_suites(&kt_verdict_suite, &kt_combine_suite, &kt_fault_path_suite);
