@@ -1,26 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the iopf-bpf test kernel from Debian's linux-source-6.12.
+# Build the iopf-bpf test kernel from Debian's linux-source-6.12, or with
+# IOPF_KERNEL=7.3 from trixie-backports' linux-source-7.3 (tools/lib/kvars.sh
+# has the paths of each; kernel/patches/<kernel>/ is its series).
 #
 # The tree lives at a fixed path outside the clone (IOPF_KCACHE) so that
 # ccache and make stay warm across clones: with -g, ccache hashes the build
 # directory, so a tree at a new path would miss everything.
 #
-#   kernel/build.sh [tree|config|kernel|debian-check|vars]
+#   [IOPF_KERNEL=6.12|7.3] kernel/build.sh [tree|config|kernel|debian-check|vars]
 #
 # tree:          extract the pristine tree once, overlay kernel/src and apply
-#                kernel/patches; files whose content did not change keep
-#                their mtime, so make rebuilds only what we touched.
-# config:        tree + merge kernel/iopf.config onto tinyconfig, verify it.
+#                kernel/patches/<kernel>; files whose content did not change
+#                keep their mtime, so make rebuilds only what we touched.
+# config:        tree + merge kernel/iopf.config, then kernel/iopf-<kernel>.config
+#                if there is one, onto tinyconfig; verify every line of both.
 # kernel:        config + build bzImage (default).
-# debian-check:  tree + build drivers/iommu with Debian's own 6.12 config.
-# verify-config: check the built .config against the fragment only.
+# debian-check:  tree + build drivers/iommu with Debian's own config.
+# verify-config: check the built .config against the fragments only.
 # bench-kernel:  the same kernel without lockdep (PROVE_LOCKING, PROVE_RCU,
 #                DEBUG_ATOMIC_SLEEP), in obj-bench, for make bench: lockdep
 #                makes every lock and RCU section cost microseconds.
 # debug-kernel:  the test kernel plus kernel/debug.config (KASAN, kmemleak,
 #                DEBUG_OBJECTS), in obj-debug, for make check-debug.
+# bisect-check:  the series as make patches writes it, applied one patch at
+#                a time to the tree, each step built (bzImage, the test
+#                kernel's config) in obj-bisect; the tree is restored after.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +36,7 @@ log() { printf 'kernel: %s\n' "$*" >&2; }
 
 extract_pristine() {
 	[ -f "$KPRISTINE/.iopf-extracted" ] && return 0
-	[ -f "$KTARBALL" ] || { log "missing $KTARBALL (package linux-source-6.12)"; exit 1; }
+	[ -f "$KTARBALL" ] || { log "missing $KTARBALL (package linux-source-$IOPF_KERNEL: run tools/install-deps)"; exit 1; }
 	log "extracting $KTARBALL"
 	rm -rf "$KPRISTINE.tmp"
 	mkdir -p "$KPRISTINE.tmp"
@@ -99,6 +105,36 @@ kmake() {
 	make -C "$KSRC" O="$1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc" "${@:2}"
 }
 
+# The fragment a kernel is configured with: kernel/iopf.config, then the
+# kernel's own fragment, whose options replace the same options of the
+# first (so that every line left can be checked).  Just KFRAGMENT if the
+# kernel has none.
+merged_fragment() {
+	local out=$KCACHE/iopf-merged.config
+	if [ -z "$KFRAGMENT_EXTRA" ]; then
+		echo "$KFRAGMENT"
+		return
+	fi
+	mkdir -p "$KCACHE"
+	awk 'FNR == NR {
+		if (match($0, /^(# )?CONFIG_[A-Za-z0-9_]+/)) {
+			o = substr($0, RSTART, RLENGTH); sub(/^# /, "", o); over[o] = 1
+		}
+		next
+	}
+	{
+		o = ""
+		if (match($0, /^(# )?CONFIG_[A-Za-z0-9_]+/)) {
+			o = substr($0, RSTART, RLENGTH); sub(/^# /, "", o)
+		}
+		if (!(o in over)) print
+	}' "$KFRAGMENT_EXTRA" "$KFRAGMENT" >"$out.tmp"
+	cat "$KFRAGMENT_EXTRA" >>"$out.tmp"
+	cmp -s "$out.tmp" "$out" || mv "$out.tmp" "$out"
+	rm -f "$out.tmp"
+	echo "$out"
+}
+
 # Every option in the fragment must survive olddefconfig.
 verify_config() {
 	local cfg=$1 frag=$2 line bad=0
@@ -127,16 +163,16 @@ make_config() {
 
 build_kernel() {
 	make_config
-	local build_log=$REPO/build/kernel-build.log
-	log "building bzImage in $KOBJ (log: build/kernel-build.log; about 10 min cold, seconds warm)"
+	local build_log=$REPO/build/kernel-build$KLINK_SUFFIX.log
+	log "building bzImage in $KOBJ (log: ${build_log#"$REPO/"}; about 10 min cold, seconds warm)"
 	# uapi headers (ours included) for the selftests and the loader
 	if ! { kmake "$KOBJ" bzImage && kmake "$KOBJ" headers; } >"$build_log" 2>&1; then
 		tail -n 40 "$build_log" >&2
 		log "kernel build failed (full log: $build_log)"
 		exit 1
 	fi
-	ln -sfn "$KOBJ" "$REPO/build/kobj"
-	ln -sfn "$KSRC" "$REPO/build/ksrc"
+	ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
+	ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
@@ -150,9 +186,9 @@ build_bench_kernel() {
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
 	make_config
-	log "building the benchmark kernel in $KOBJ (log: build/kernel-bench-build.log)"
-	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-bench-build.log" 2>&1; then
-		tail -n 40 "$REPO/build/kernel-bench-build.log" >&2
+	log "building the benchmark kernel in $KOBJ (log: build/kernel-bench-build$KLINK_SUFFIX.log)"
+	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-bench-build$KLINK_SUFFIX.log" 2>&1; then
+		tail -n 40 "$REPO/build/kernel-bench-build$KLINK_SUFFIX.log" >&2
 		exit 1
 	fi
 	log "done: $KOBJ/arch/x86/boot/bzImage"
@@ -169,12 +205,49 @@ build_debug_kernel() {
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
 	make_config
-	log "building the debug kernel in $KOBJ (log: build/kernel-debug-build.log; about 16 min cold)"
-	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-debug-build.log" 2>&1; then
-		tail -n 40 "$REPO/build/kernel-debug-build.log" >&2
+	log "building the debug kernel in $KOBJ (log: build/kernel-debug-build$KLINK_SUFFIX.log; about 16 min cold)"
+	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-debug-build$KLINK_SUFFIX.log" 2>&1; then
+		tail -n 40 "$REPO/build/kernel-debug-build$KLINK_SUFFIX.log" >&2
 		exit 1
 	fi
 	log "done: $KOBJ/arch/x86/boot/bzImage"
+}
+
+# Every patch of the series builds on its own: apply the standalone series
+# (kernel/make-patches) one patch more at a time and build each step.
+bisect_check() {
+	local obj=$KCACHE/obj-bisect out=$REPO/build/patches/$IOPF_KERNEL
+	local patches n i f step_log rc=0
+	make_config
+	IOPF_LOCK_HELD=1 "$here/make-patches" "$out" >/dev/null
+	patches=("$out"/*.patch)
+	mkdir -p "$obj"
+	for ((n = 1; n <= ${#patches[@]}; n++)); do
+		# Back to pristine: every file the series owns
+		while read -r f; do
+			if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$KSRC/$f"
+			else rm -f "$KSRC/$f"; fi
+		done <"$KSRC/.iopf-overlay"
+		for ((i = 0; i < n; i++)); do
+			patch -d "$KSRC" -p1 -s -f --no-backup-if-mismatch <"${patches[i]}" ||
+				{ log "bisect: $(basename "${patches[i]}") does not apply"; rc=1; break 2; }
+		done
+		# The test kernel's options; those a later patch adds drop out
+		cp "$KOBJ/.config" "$obj/.config"
+		step_log=$REPO/build/bisect-$IOPF_KERNEL-$n.log
+		log "bisect: building with patches 1-$n of ${#patches[@]} (log: ${step_log#"$REPO/"})"
+		# The objects are those of obj-test as far as they match
+		if ! CCACHE_NOHASHDIR=1 kmake "$obj" olddefconfig >"$step_log" 2>&1 ||
+		   ! CCACHE_NOHASHDIR=1 kmake "$obj" bzImage >>"$step_log" 2>&1; then
+			tail -n 20 "$step_log" >&2
+			log "bisect: patches 1-$n do not build"
+			rc=1
+			break
+		fi
+		log "bisect: patches 1-$n build ($(grep -c '^CONFIG_IOPF_BPF=y' "$obj/.config") IOPF_BPF)"
+	done
+	sync_tree
+	return $rc
 }
 
 debian_check() {
@@ -195,8 +268,9 @@ debian_check() {
 }
 
 mkdir -p "$REPO/build"
+KFRAGMENT=$(merged_fragment)
 case "${1:-kernel}" in
-tree | config | kernel | debian-check | bench-kernel | debug-kernel) machine_lock kernel ;;
+tree | config | kernel | debian-check | bench-kernel | debug-kernel | bisect-check) machine_lock kernel ;;
 esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
@@ -206,6 +280,7 @@ debian-check) debian_check ;;
 verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
 bench-kernel) build_bench_kernel ;;
 debug-kernel) build_debug_kernel ;;
+bisect-check) bisect_check ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;
 esac

@@ -1,12 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Our kernel files and patches pass the 6.12 tree's checkpatch.pl --strict.
-. "$(dirname "$0")/../../tools/lib/kvars.sh"
-cp=$KPRISTINE/scripts/checkpatch.pl
-if [ ! -x "$cp" ]; then
-	echo "ok - checkpatch # SKIP no kernel tree at $KPRISTINE (run make kernel)"
-	exit 0
-fi
+# Our kernel files and each kernel's patch series pass checkpatch.pl
+# --strict: the 6.12 tree's for the 6.12 series, the 7.3 tree's for the 7.3
+# series, and both for the new files the two series share.
+cd "$(dirname "$0")/../.." || exit 1
 opts=(--strict --no-tree --quiet --show-types --ignore FILE_PATH_CHANGES)
 check() {
 	local what=$1 out
@@ -18,12 +15,24 @@ check() {
 		printf '%s\n' "$out" | sed 's/^/#   /' | head -n 40
 	fi
 }
-cd "$REPO"
-for f in $(find kernel/src include/uapi -name '*.[ch]' | sort); do
-	check "$f" -f "$f"
-done
-# From stdin: given a path inside a git work tree, checkpatch reads the
-# patch as a plain file
-for p in kernel/patches/*.patch; do
-	check "$(basename "$p")" - <"$p"
+for kernel in 6.12 7.3; do
+	(
+	IOPF_KERNEL=$kernel . tools/lib/kvars.sh
+	# 6.12's lines keep the names they had before there were two kernels
+	[ "$kernel" = 6.12 ] && tag= || tag="$kernel "
+	cp=$KPRISTINE/scripts/checkpatch.pl
+	if [ ! -x "$cp" ]; then
+		echo "ok - checkpatch ${tag}# SKIP no $kernel tree at $KPRISTINE (run IOPF_KERNEL=$kernel make kernel)"
+		exit 0
+	fi
+	for f in $(find kernel/src include/uapi -name '*.[ch]' | sort); do
+		check "$tag$f" -f "$f"
+	done
+	# From stdin: given a path inside a git work tree, checkpatch reads the
+	# patch as a plain file
+	for p in "$KPATCHES"/*.patch; do
+		[ -f "$p" ] || continue
+		check "$tag$(basename "$p")" - <"$p"
+	done
+	)
 done

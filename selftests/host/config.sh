@@ -8,13 +8,19 @@ if [ ! -f "$KOBJ/.config" ]; then
 	echo "ok - kernel config # SKIP no kernel built (run make kernel)"
 	exit 0
 fi
+# With IOPF_KERNEL=7.3, kernel/iopf-7.3.config too (merged after the first)
+frags=kernel/iopf.config${KFRAGMENT_EXTRA:+ and ${KFRAGMENT_EXTRA#"$REPO/"}}
 missing=0
 while read -r line; do
 	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	name=${line%%=*}
+	# An option of the kernel's own fragment replaces the first one's
+	[ -n "$KFRAGMENT_EXTRA" ] && grep -qE "^(# )?$name( is not set|=)" "$KFRAGMENT_EXTRA" &&
+		! grep -qxF "$line" "$KFRAGMENT_EXTRA" && continue
 	grep -qxF "$line" "$KOBJ/.config" || { echo "#   missing: $line"; missing=1; }
-done <"$KFRAGMENT"
-[ $missing = 0 ] && echo "ok - .config has every option of kernel/iopf.config" ||
-	echo "not ok - .config has every option of kernel/iopf.config"
+done < <(cat "$KFRAGMENT" $KFRAGMENT_EXTRA)
+[ $missing = 0 ] && echo "ok - .config has every option of $frags" ||
+	echo "not ok - .config has every option of $frags"
 
 # A fragment asking for something olddefconfig cannot give must fail the build
 tmp=$(mktemp)

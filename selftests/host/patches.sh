@@ -1,21 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The kernel side as a patch series: it applies to the pristine Debian
-# tree, and drivers/iommu builds with it under Debian's own 6.12 config
+# tree, and drivers/iommu builds with it under Debian's own config
 # (modules, Intel and AMD IOMMU built in, IOMMUFD off) with IOPF_BPF on.
+# IOPF_KERNEL=7.3: the same for the 7.3 series and tree.
 . "$(dirname "$0")/../../tools/lib/kvars.sh"
 cd "$REPO"
 if [ ! -f "$KPRISTINE/.iopf-extracted" ]; then
 	echo "ok - patch series # SKIP no pristine tree (run make kernel)"
 	exit 0
 fi
-out=build/patches
+out=build/patches/$IOPF_KERNEL
 if ! msg=$(kernel/make-patches "$out" 2>&1); then
 	echo "not ok - make patches writes the series"
 	printf '%s\n' "$msg" | sed 's/^/#   /'
 	exit 0
 fi
-echo "ok - make patches writes $(ls "$out" | wc -l) patches"
+echo "ok - make patches writes $(ls "$out"/*.patch | wc -l) patches"
 
 # Apply to a copy of the pristine files the series touches
 tmp=$(mktemp -d)

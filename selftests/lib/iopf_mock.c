@@ -42,9 +42,16 @@ int mock_open(uint32_t *ioas_id)
 
 int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev)
 {
+	return mock_dev_create_flags(iommufd, ioas_id, 0, dev);
+}
+
+int mock_dev_create_flags(int iommufd, uint32_t ioas_id, uint32_t dev_flags,
+			  struct mock_dev *dev)
+{
 	struct iommu_test_cmd cmd = {
 		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
 		.id = ioas_id,
+		.mock_domain_flags.dev_flags = dev_flags,
 	};
 	int ret = test_cmd(iommufd, &cmd);
 

@@ -38,6 +38,9 @@ struct mock_fault {
 int mock_open(uint32_t *ioas_id);
 /* Create a mock device on @ioas_id (a plain domain: no fault handler) */
 int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev);
+/* The same with MOCK_FLAGS_DEVICE_* (7.3: MOCK_FLAGS_DEVICE_PASID) */
+int mock_dev_create_flags(int iommufd, uint32_t ioas_id, uint32_t dev_flags,
+			  struct mock_dev *dev);
 /* Attach it to a nested HWPT with a fault queue (iommufd's handler) */
 int mock_dev_enable_faults(struct mock_dev *dev);
 /* Back to the plain domain: iommufd answers pending groups INVALID */

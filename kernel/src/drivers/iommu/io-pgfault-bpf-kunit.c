@@ -710,6 +710,22 @@ static void kt_route_rid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 2);
 }
 
+/* route: a PASID handle whose domain takes no faults is no obstacle */
+static void kt_route_past_pasid_handle_without_handler(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->pasid.domain = &kt_plain_domain;
+	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 2, true, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 1);
+}
+
 /* route: never away from a PASID's own fault handler (bad route) */
 static void kt_route_away_from_pasid_handler_ejects(struct kunit *test)
 {
@@ -884,6 +900,7 @@ static struct kunit_case kt_verdict_cases[] = {
 	KUNIT_CASE(kt_group_drop_last_ejects),
 	KUNIT_CASE(kt_group_bad_verdicts_eject),
 	KUNIT_CASE(kt_route_rid),
+	KUNIT_CASE(kt_route_past_pasid_handle_without_handler),
 	KUNIT_CASE(kt_route_away_from_pasid_handler_ejects),
 	KUNIT_CASE(kt_route_without_rid_handler_ejects),
 	KUNIT_CASE(kt_route_without_pasid_ejects),

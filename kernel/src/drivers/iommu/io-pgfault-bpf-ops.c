@@ -163,8 +163,17 @@ __bpf_kfunc bool bpf_iopf_rid_has_handler(const struct iopf_ctx *ctx)
 
 __bpf_kfunc_end_defs();
 
+/*
+ * The context must be the one the program was given.  6.12 asks for that
+ * with KF_TRUSTED_ARGS; 7.3 has no such flag, because every kfunc's pointer
+ * arguments must be trusted by default (Documentation/bpf/kfuncs.rst, 2.2).
+ */
 BTF_KFUNCS_START(iopf_bpf_route_kfunc_ids)
+#ifdef KF_TRUSTED_ARGS
 BTF_ID_FLAGS(func, bpf_iopf_rid_has_handler, KF_TRUSTED_ARGS)
+#else
+BTF_ID_FLAGS(func, bpf_iopf_rid_has_handler)
+#endif
 BTF_KFUNCS_END(iopf_bpf_route_kfunc_ids)
 
 /* Filters see every struct_ops kfunc call: deny only our own, elsewhere */

@@ -265,9 +265,14 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 			return IOPF_EXIT_BAD_VERDICT;
 		if (!ctx->pasid_valid)
 			return IOPF_EXIT_WRONG_KIND;
-		/* Never away from a PASID's own handle, never elsewhere */
+		/*
+		 * Never away from a PASID's own fault handler, never
+		 * elsewhere.  iommufd gives every attach a handle, fault
+		 * handler or not (7.3: PASIDs too), so a handle alone does
+		 * not say that the PASID takes faults: its domain does.
+		 */
 		handle = iopf_bpf_handle_get(f->dev, ctx->pasid);
-		if (!IS_ERR(handle))
+		if (!IS_ERR(handle) && handle->domain->iopf_handler)
 			return IOPF_EXIT_BAD_ROUTE;
 		handle = iopf_bpf_rid_handle(f->dev);
 		if (!handle)
@@ -618,7 +623,7 @@ static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
 {
 	struct iopf_bpf_policy *p;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc_obj(*p);
 	if (!p)
 		return NULL;
 	p->counters = alloc_percpu(struct iopf_bpf_counters);
