@@ -41,7 +41,7 @@ for t in $TOOLS; do
 done
 # And a duration ends a tool by itself
 start=$SECONDS
-timeout 90 bpftrace tools/iopftop.bt 2 >"$T/duration.out" 2>&1 &
+timeout -k 5 90 bpftrace tools/iopftop.bt 2 >"$T/duration.out" 2>&1 &
 dpid=$!
 ready=
 for _ in $(seq 900); do
@@ -51,9 +51,31 @@ for _ in $(seq 900); do
 	sleep 0.1
 done
 [ -n "$ready" ]; tap_result $? "the four tools attached" "$(head -n 3 "$T"/*.out)"
-mix=$(/bin/bash $MIX 2>&1)
-for t in $TOOLS; do kill -INT "${PID[$t]}"; done
+mix=$(timeout -k 5 120 /bin/bash $MIX 2>&1)
+# SIGTERM, not SIGINT: bash starts background jobs of a script with SIGINT
+# ignored, so a SIGINT that reaches bpftrace before it installs its own
+# handler is lost.  bpftrace ends on either one the same way (its END
+# probe and the maps).  A tool that is still there after 60 s is reported
+# with where it sleeps, then killed, so that a hang is a failure, not a
+# test timeout.
+stopped=
+for t in $TOOLS; do kill -TERM "${PID[$t]}"; done
+for _ in $(seq 600); do
+	alive=
+	for t in $TOOLS; do kill -0 "${PID[$t]}" 2>/dev/null && alive+=" $t"; done
+	[ -z "$alive" ] && { stopped=1; break; }
+	sleep 0.1
+done
+hung=
+for t in $alive; do
+	hung+="$t (pid ${PID[$t]}): wchan $(cat /proc/${PID[$t]}/wchan 2>/dev/null)
+$(cat /proc/${PID[$t]}/stack 2>/dev/null)
+$(tail -n 5 "$T/$t.out")
+"
+	kill -KILL "${PID[$t]}" 2>/dev/null
+done
 for t in $TOOLS; do wait "${PID[$t]}"; done
+[ -n "$stopped" ]; tap_result $? "the four tools stopped on SIGTERM" "$hung"
 wait $dpid
 rc=$? took=$((SECONDS - start))
 mapfile -t DEV < <(printf '%s\n' "$mix" | dev_names)
@@ -97,7 +119,7 @@ rm -rf "$T"
 
 # An ejection shows as it happens
 $I load build/bpf/test_policy.bpf.o --name bogus --set respond_verdict=42 >/dev/null
-out=$(bpftrace -c "$PWD/build/iopf-fire 0:last:grpid=1" tools/iopfpolicy.bt 2>&1)
+out=$(timeout -k 5 120 bpftrace -c "$PWD/build/iopf-fire 0:last:grpid=1" tools/iopfpolicy.bt 2>&1)
 expect_match 'EJECTED policy=bogus callback=respond verdict=42' "iopfpolicy: prints an ejection" "$out"
 expect_match '^@decisions\[bogus, respond, 42, ejected\]: 1$' "iopfpolicy: counts it" "$out"
 
