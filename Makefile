@@ -3,9 +3,10 @@
 # iopf-bpf: BPF policies for IOMMU I/O page faults.
 #
 #   make demo     build, boot, load a policy, fire faults, show what happened
-#   make check    run every test (host and VM) and print "N passed, N failed"
+#   make check    run every test (host, and VM on the 6.12 and 7.3 kernels) and
+#                 print "N passed, N failed" (KERNELS=6.12 for one, FILTER=name)
 #   make kernel   build the patched Linux 6.12 test kernel
-#   make check-7.3  host and VM tests on the Linux 7.3 test kernel (FILTER=name)
+#   make check-7.3  the same on the Linux 7.3 test kernel only
 #   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=...)
 #   make check-debug  the VM suite on the KASAN + kmemleak kernel (FILTER=name)
 #   make stress   10^6 page requests against policy, device and queue churn (STRESS_REQUESTS=N)
@@ -64,9 +65,13 @@ include selftests/Makefile.inc
 
 userspace: tools $(USER_PROGS) $(BPF_OBJS) $(SELFTEST_PROGS)
 
-check: kernel
-	@$(MAKE) -s userspace
-	@selftests/run
+# Both kernels by default; KERNELS=6.12 (or 7.3) for one
+KERNELS ?= 6.12 7.3
+check: deps
+	@# 6.12 always: user space builds from its tree
+	@for k in 6.12 $(filter-out 6.12,$(KERNELS)); do IOPF_KERNEL=$$k kernel/build.sh kernel || exit 1; done
+	@$(MAKE) -s userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
+	@IOPF_KERNELS="$(KERNELS)" selftests/run $(FILTER)
 
 # The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS; kernel/debug.config).
 # Several times slower than make check under TCG, so not part of it.
@@ -76,13 +81,11 @@ check-debug: kernel
 	@IOPF_BZIMAGE=$(dir $(KOBJ))obj-debug/arch/x86/boot/bzImage IOPF_DEBUG_KERNEL=1 \
 		IOPF_VM_TIMEOUT=$${IOPF_VM_TIMEOUT:-5400} selftests/run --vm $(FILTER)
 
-# The suite on the Linux 7.3 test kernel (IOPF_KERNEL=7.3): host tests for
-# the 7.3 series, and the VM tests built against the 7.3 tree, BPF objects
-# and iopfctl built against 6.12 (CO-RE).  Not part of make check yet.
-check-7.3: kernel
-	@IOPF_KERNEL=7.3 kernel/build.sh kernel
-	@$(MAKE) -s userspace selftests-7.3
-	@IOPF_KERNEL=7.3 selftests/run $(FILTER)
+# The suite on the Linux 7.3 test kernel alone (make check KERNELS=7.3):
+# the VM tests built against the 7.3 tree, the BPF objects and iopfctl
+# built against 6.12 (CO-RE)
+check-7.3:
+	@$(MAKE) -s check KERNELS=7.3
 
 demo: kernel
 	@$(MAKE) -s userspace

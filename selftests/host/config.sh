@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# per kernel: selftests/run runs it once for each kernel (IOPF_KERNEL)
 # The test kernel's .config has every option of kernel/iopf.config, and
 # the check that enforces it catches a dropped option.
 . "$(dirname "$0")/../../tools/lib/kvars.sh"

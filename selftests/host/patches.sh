@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# per kernel: selftests/run runs it once for each kernel (IOPF_KERNEL)
 # The kernel side as a patch series: it applies to the pristine Debian
 # tree, and drivers/iommu builds with it under Debian's own config
 # (modules, Intel and AMD IOMMU built in, IOMMUFD off) with IOPF_BPF on.

@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 
-out=$(build/iopf-kbench --smoke 2>&1)
+out=$(${IOPF_KBENCH:-build/iopf-kbench} --smoke 2>&1)
 rc=$?
 tap_result $rc "bench: iopf-kbench --smoke exits 0" "$out"
 for row in 'no policy' 'floor: empty fentry program' 'pass-through, 1 callback' \

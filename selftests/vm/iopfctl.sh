@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 I=build/iopfctl
-FIRE=build/iopf-fire
+FIRE=${IOPF_FIRE:-build/iopf-fire}
 BPFTOOL=build/bpftool/bpftool
 $I unload --all >/dev/null 2>&1
 

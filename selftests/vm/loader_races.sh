@@ -11,7 +11,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 I=${IOPFCTL:-build/iopfctl}
-FIRE=build/iopf-fire
+FIRE=${IOPF_FIRE:-build/iopf-fire}
 BPFTOOL=build/bpftool/bpftool
 PINS=/sys/fs/bpf/iopf
 OBJ=build/bpf/test_policy.bpf.o

@@ -78,7 +78,7 @@ tools/systemd/iopf-policies stop >/dev/null 2>&1
 expect_no_match '^(observe|guard|fence) ' "stop after reloads unloads what the file loaded" "$($I list)"
 
 # A line that drops --dev: the policy moves to all devices (with a gap)
-out=$(build/iopf-fire --devices 1 --setup "
+out=$(${IOPF_FIRE:-build/iopf-fire} --devices 1 --setup "
 	echo quarantine --name fence --dev \$DEV0 >$IOPF_POLICIES_CONF &&
 	tools/systemd/iopf-policies start >/dev/null &&
 	echo quarantine --name fence >$IOPF_POLICIES_CONF &&
@@ -99,7 +99,7 @@ for i in $(seq 4); do
 	[ -n "$cur" ] && [ "$cur" != "$prev" ] || { echo "reload $i: still $cur" >&2; exit 1; }
 	prev=$cur
 done'
-out=$(build/iopf-fire --ledger --devices 1 \
+out=$(${IOPF_FIRE:-build/iopf-fire} --ledger --devices 1 \
 	--setup "echo quarantine --name fence --dev \$DEV0 --set deny=\$DEV0 >$IOPF_POLICIES_CONF &&
 		tools/systemd/iopf-policies start >/dev/null" \
 	--during "$reload" 0:storm:count=20 0:partial:grpid=600 0:last:grpid=600 2>&1)
