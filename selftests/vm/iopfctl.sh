@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# user space: make check runs it on the first kernel only (guest-tests)
 #
 # iopfctl in the test VM: every command, every bad input with its own exit
 # status, interoperation with bpftool both ways, and each built-in policy

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# user space: make check runs it on the first kernel only (guest-tests)
 #
 # iopfctl when the kernel or another iopfctl changed things underneath, and
 # on bad object files.  Every command on a policy the kernel ejected (bad

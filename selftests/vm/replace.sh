@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# user space: make check runs it on the first kernel only (guest-tests)
 #
 # iopfctl replace in the test VM: a policy replaced in place keeps its
 # place, link and pins; every refusal has its exit status and leaves the old

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# user space: make check runs it on the first kernel only (guest-tests)
 # The commands iopf-policies.service runs (the guest has no systemd): start
 # loads the configured policies, reload applies a changed file without a
 # gap, stop unloads those and only those.
