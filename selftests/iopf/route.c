@@ -69,27 +69,11 @@ static int test_cmd(struct env *e, struct iommu_test_cmd *cmd)
 	return ioctl(e->fd, IOMMU_TEST_CMD, cmd) ? -errno : 0;
 }
 
+/* The mock device's iommufd is e->fd: the library's allocation serves */
 static int hwpt_alloc(struct env *e, uint32_t pt_id, uint32_t flags,
 		      uint32_t fault_id, bool nested, uint32_t *out)
 {
-	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = e->dev.idev_id,
-		.pt_id = pt_id,
-		.fault_id = fault_id,
-	};
-
-	if (nested) {
-		cmd.data_type = IOMMU_HWPT_DATA_SELFTEST;
-		cmd.data_len = sizeof(data);
-		cmd.data_uptr = (uintptr_t)&data;
-	}
-	if (ioctl(e->fd, IOMMU_HWPT_ALLOC, &cmd))
-		return -errno;
-	*out = cmd.out_hwpt_id;
-	return 0;
+	return mock_hwpt_alloc(&e->dev, pt_id, flags, fault_id, nested, out);
 }
 
 static int queue_alloc(struct env *e, struct queue *q)

@@ -69,8 +69,8 @@ int mock_dev_create_flags(int iommufd, uint32_t ioas_id, uint32_t dev_flags,
 	return 0;
 }
 
-static int hwpt_alloc(struct mock_dev *dev, uint32_t pt_id, uint32_t flags,
-		      uint32_t fault_id, bool nested, uint32_t *out)
+int mock_hwpt_alloc(struct mock_dev *dev, uint32_t pt_id, uint32_t flags,
+		    uint32_t fault_id, bool nested, uint32_t *out)
 {
 	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
 	struct iommu_hwpt_alloc cmd = {
@@ -114,10 +114,10 @@ int mock_dev_enable_faults(struct mock_dev *dev)
 	dev->fault_fd = fa.out_fault_fd;
 	fcntl(dev->fault_fd, F_SETFL, O_NONBLOCK);
 
-	ret = hwpt_alloc(dev, dev->ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
+	ret = mock_hwpt_alloc(dev, dev->ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT, 0,
 			 false, &dev->parent_hwpt_id);
 	if (!ret)
-		ret = hwpt_alloc(dev, dev->parent_hwpt_id,
+		ret = mock_hwpt_alloc(dev, dev->parent_hwpt_id,
 				 IOMMU_HWPT_FAULT_ID_VALID, dev->fault_id, true,
 				 &dev->iopf_hwpt_id);
 	if (!ret)
@@ -141,7 +141,7 @@ int mock_dev_replace_faults(struct mock_dev *dev)
 	if (ioctl(dev->iommufd, IOMMU_FAULT_QUEUE_ALLOC, &fa))
 		return -errno;
 	fcntl(fa.out_fault_fd, F_SETFL, O_NONBLOCK);
-	ret = hwpt_alloc(dev, dev->parent_hwpt_id, IOMMU_HWPT_FAULT_ID_VALID,
+	ret = mock_hwpt_alloc(dev, dev->parent_hwpt_id, IOMMU_HWPT_FAULT_ID_VALID,
 			 fa.out_fault_id, true, &hwpt_id);
 	if (!ret)
 		ret = replace(dev, hwpt_id);

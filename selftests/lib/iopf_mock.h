@@ -41,6 +41,13 @@ int mock_dev_create(int iommufd, uint32_t ioas_id, struct mock_dev *dev);
 /* The same with MOCK_FLAGS_DEVICE_* (7.3: MOCK_FLAGS_DEVICE_PASID) */
 int mock_dev_create_flags(int iommufd, uint32_t ioas_id, uint32_t dev_flags,
 			  struct mock_dev *dev);
+/*
+ * A HWPT for @dev on @pt_id (an IOAS or a parent HWPT) with IOMMU_HWPT_*
+ * @flags; @fault_id with IOMMU_HWPT_FAULT_ID_VALID; @nested: a selftest
+ * nested domain.  0 and *@out, or -errno.
+ */
+int mock_hwpt_alloc(struct mock_dev *dev, uint32_t pt_id, uint32_t flags,
+		    uint32_t fault_id, bool nested, uint32_t *out);
 /* Attach it to a nested HWPT with a fault queue (iommufd's handler) */
 int mock_dev_enable_faults(struct mock_dev *dev);
 /* Back to the plain domain: iommufd answers pending groups INVALID */
