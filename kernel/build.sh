@@ -24,6 +24,8 @@
 #                makes every lock and RCU section cost microseconds.
 # debug-kernel:  the test kernel plus kernel/debug.config (KASAN, kmemleak,
 #                DEBUG_OBJECTS), in obj-debug, for make check-debug.
+# nobpf-kernel:  the test kernel with CONFIG_IOPF_BPF=n (and so without its
+#                KUnit tests), in obj-nobpf, for make check-nobpf.
 # bisect-check:  the series as make patches writes it, applied one patch at
 #                a time to the tree, each step built (bzImage, the test
 #                kernel's config) in obj-bisect; the tree is restored after.
@@ -101,8 +103,11 @@ sync_tree() {
 	rm -rf "$stage"
 }
 
+# CCACHE_NOHASHDIR: the variants (obj-bench, obj-debug, obj-nobpf,
+# obj-bisect) reuse obj-test's objects where the preprocessed source is the
+# same; their debug info then names obj-test as the build directory.
 kmake() {
-	make -C "$KSRC" O="$1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc" "${@:2}"
+	CCACHE_NOHASHDIR=1 make -C "$KSRC" O="$1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc" "${@:2}"
 }
 
 # The fragment a kernel is configured with: kernel/iopf.config, then the
@@ -176,41 +181,49 @@ build_kernel() {
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
-build_bench_kernel() {
-	local frag
-	KOBJ=$KCACHE/obj-bench
+# build_variant NAME WHAT FRAGMENT-FILTER: the test kernel's fragment put
+# through FRAGMENT-FILTER (a command reading it on stdin), configured and
+# built in obj-NAME; its log is build/kernel-NAME-build.log.
+build_variant() {
+	local name=$1 what=$2 frag build_log
+	shift 2
+	KOBJ=$KCACHE/obj-$name
 	mkdir -p "$KOBJ"
-	frag=$KOBJ/../iopf-bench.config
-	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)=' "$KFRAGMENT" >"$frag.tmp"
+	frag=$KCACHE/iopf-$name.config
+	"$@" <"$KFRAGMENT" >"$frag.tmp"
 	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
 	make_config
-	log "building the benchmark kernel in $KOBJ (log: build/kernel-bench-build$KLINK_SUFFIX.log)"
-	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-bench-build$KLINK_SUFFIX.log" 2>&1; then
-		tail -n 40 "$REPO/build/kernel-bench-build$KLINK_SUFFIX.log" >&2
+	build_log=$REPO/build/kernel-$name-build$KLINK_SUFFIX.log
+	log "building $what in $KOBJ (log: ${build_log#"$REPO/"})"
+	if ! kmake "$KOBJ" bzImage >"$build_log" 2>&1; then
+		tail -n 40 "$build_log" >&2
+		log "$name kernel build failed (full log: $build_log)"
 		exit 1
 	fi
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
-# The test kernel plus kernel/debug.config (KASAN, kmemleak, DEBUG_OBJECTS)
-build_debug_kernel() {
-	local frag
-	KOBJ=$KCACHE/obj-debug
-	mkdir -p "$KOBJ"
-	frag=$KCACHE/iopf-debug.config
-	cat "$KFRAGMENT" "$REPO/kernel/debug.config" >"$frag.tmp"
-	cmp -s "$frag.tmp" "$frag" || mv "$frag.tmp" "$frag"
-	rm -f "$frag.tmp"
-	KFRAGMENT=$frag
-	make_config
-	log "building the debug kernel in $KOBJ (log: build/kernel-debug-build$KLINK_SUFFIX.log; about 16 min cold)"
-	if ! kmake "$KOBJ" bzImage >"$REPO/build/kernel-debug-build$KLINK_SUFFIX.log" 2>&1; then
-		tail -n 40 "$REPO/build/kernel-debug-build$KLINK_SUFFIX.log" >&2
+no_lockdep() {
+	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)='
+}
+
+with_debug() {
+	cat - "$REPO/kernel/debug.config"
+}
+
+# The option off and its KUnit tests (which depend on it) gone
+without_iopf_bpf() {
+	sed -e 's/^CONFIG_IOPF_BPF=y$/# CONFIG_IOPF_BPF is not set/' -e '/^CONFIG_IOPF_BPF_KUNIT_TEST=/d'
+}
+
+build_nobpf_kernel() {
+	build_variant nobpf "the test kernel with CONFIG_IOPF_BPF=n" without_iopf_bpf
+	if grep -q '^CONFIG_IOPF_BPF=' "$KOBJ/.config"; then
+		log "nobpf: CONFIG_IOPF_BPF is still set in $KOBJ/.config"
 		exit 1
 	fi
-	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
 # Every patch of the series builds on its own: apply the standalone series
@@ -237,8 +250,8 @@ bisect_check() {
 		step_log=$REPO/build/bisect-$IOPF_KERNEL-$n.log
 		log "bisect: building with patches 1-$n of ${#patches[@]} (log: ${step_log#"$REPO/"})"
 		# The objects are those of obj-test as far as they match
-		if ! CCACHE_NOHASHDIR=1 kmake "$obj" olddefconfig >"$step_log" 2>&1 ||
-		   ! CCACHE_NOHASHDIR=1 kmake "$obj" bzImage >>"$step_log" 2>&1; then
+		if ! kmake "$obj" olddefconfig >"$step_log" 2>&1 ||
+		   ! kmake "$obj" bzImage >>"$step_log" 2>&1; then
 			tail -n 20 "$step_log" >&2
 			log "bisect: patches 1-$n do not build"
 			rc=1
@@ -270,7 +283,7 @@ debian_check() {
 mkdir -p "$REPO/build"
 KFRAGMENT=$(merged_fragment)
 case "${1:-kernel}" in
-tree | config | kernel | debian-check | bench-kernel | debug-kernel | bisect-check) machine_lock kernel ;;
+tree | config | kernel | debian-check | bench-kernel | debug-kernel | nobpf-kernel | bisect-check) machine_lock kernel ;;
 esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
@@ -278,8 +291,9 @@ config) make_config ;;
 kernel) build_kernel ;;
 debian-check) debian_check ;;
 verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
-bench-kernel) build_bench_kernel ;;
-debug-kernel) build_debug_kernel ;;
+bench-kernel) build_variant bench "the benchmark kernel" no_lockdep ;;
+debug-kernel) build_variant debug "the debug kernel (about 9 min cold)" with_debug ;;
+nobpf-kernel) build_nobpf_kernel ;;
 bisect-check) bisect_check ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;
