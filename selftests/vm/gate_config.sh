@@ -5,6 +5,7 @@
 # relies on is in the booted kernel (its own config where it has one, not
 # the fragment) and active at run time, and tools/vm/dmesg-gate flags a
 # sample report of each kind.
+# beside other tests: no fault, no policy (selftests/guest-tests)
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 
