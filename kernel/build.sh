@@ -72,6 +72,17 @@ stage_overlay() {
 	done
 }
 
+# restore_pristine FILE: FILE of $KSRC as in the pristine tree (or gone if
+# the tree has none).  A plain cp, not cp -p: the pristine file's old mtime
+# would leave objects built from our version looking up to date.
+restore_pristine() {
+	if [ ! -f "$KPRISTINE/$1" ]; then
+		rm -f "$KSRC/$1"
+	elif ! cmp -s "$KPRISTINE/$1" "$KSRC/$1"; then
+		cp "$KPRISTINE/$1" "$KSRC/$1"
+	fi
+}
+
 sync_tree() {
 	extract_pristine
 	if [ ! -f "$KSRC/.iopf-copied" ]; then
@@ -86,9 +97,7 @@ sync_tree() {
 	# Files we overlaid before but no longer own go back to pristine.
 	if [ -f "$manifest" ]; then
 		while read -r f; do
-			[ -e "$stage/$f" ] && continue
-			if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$KSRC/$f"
-			else rm -f "$KSRC/$f"; fi
+			[ -e "$stage/$f" ] || restore_pristine "$f"
 		done <"$manifest"
 	fi
 	(cd "$stage" && find . -type f | sed 's#^\./##' | sort) >"$manifest.new"
@@ -176,12 +185,21 @@ build_inputs() {
 	} | sha256sum | cut -c1-16
 }
 
+# up_to_date: obj-test holds a build of what $KSRC and .config are now: the
+# stamp of its last build matches, and no file of the tree (say one edited
+# by hand) changed after it
+up_to_date() {
+	local stamp=$KOBJ/.iopf-built
+	[ -f "$BZIMAGE" ] && [ -f "$KOBJ/usr/include/linux/iopf_bpf.h" ] &&
+		[ "$(cat "$stamp" 2>/dev/null)" = "$(build_inputs)" ] &&
+		[ -z "$(find "$KSRC" -newer "$stamp" -type f ! -name '.iopf-*' -print -quit)" ]
+}
+
 build_kernel() {
 	make_config
-	local build_log=$REPO/build/kernel-build$KLINK_SUFFIX.log inputs
-	inputs=$(build_inputs)
+	local build_log=$REPO/build/kernel-build$KLINK_SUFFIX.log
 	# A no-op kbuild run takes 8 s: skip it when nothing it reads changed
-	if [ -f "$BZIMAGE" ] && [ "$(cat "$KOBJ/.iopf-built" 2>/dev/null)" = "$inputs" ]; then
+	if up_to_date; then
 		ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
 		ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
 		log "up to date: $BZIMAGE"
@@ -195,18 +213,19 @@ build_kernel() {
 		log "kernel build failed (full log: $build_log)"
 		exit 1
 	fi
-	echo "$inputs" >"$KOBJ/.iopf-built"
+	# After the build: syncconfig may have rewritten .config
+	build_inputs >"$KOBJ/.iopf-built"
 	ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
 	ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
-# build_variant NAME WHAT FRAGMENT-FILTER: the test kernel's fragment put
-# through FRAGMENT-FILTER (a command reading it on stdin), configured and
-# built in obj-NAME; its log is build/kernel-NAME-build.log.
-build_variant() {
-	local name=$1 what=$2 frag build_log
-	shift 2
+# variant_config NAME FRAGMENT-FILTER: the test kernel's fragment put
+# through FRAGMENT-FILTER (a command reading it on stdin), configured in
+# obj-NAME (sets KOBJ)
+variant_config() {
+	local name=$1 frag
+	shift
 	KOBJ=$KCACHE/obj-$name
 	mkdir -p "$KOBJ"
 	frag=$KCACHE/iopf-$name.config
@@ -215,6 +234,12 @@ build_variant() {
 	rm -f "$frag.tmp"
 	KFRAGMENT=$frag
 	make_config
+}
+
+# variant_build NAME WHAT: build what variant_config configured; its log is
+# build/kernel-NAME-build.log
+variant_build() {
+	local name=$1 what=$2 build_log
 	build_log=$REPO/build/kernel-$name-build$KLINK_SUFFIX.log
 	log "building $what in $KOBJ (log: ${build_log#"$REPO/"})"
 	if ! kmake "$KOBJ" bzImage >"$build_log" 2>&1; then
@@ -225,6 +250,12 @@ build_variant() {
 	log "done: $KOBJ/arch/x86/boot/bzImage"
 }
 
+# build_variant NAME WHAT FRAGMENT-FILTER: both of the above
+build_variant() {
+	variant_config "$1" "${@:3}"
+	variant_build "$1" "$2"
+}
+
 no_lockdep() {
 	grep -vE '^CONFIG_(PROVE_LOCKING|PROVE_RCU|DEBUG_ATOMIC_SLEEP)='
 }
@@ -233,17 +264,20 @@ with_debug() {
 	cat - "$REPO/kernel/debug.config"
 }
 
-# The option off and its KUnit tests (which depend on it) gone
+# The option off, and every option that depends on it gone (its KUnit
+# tests), so that each line left can be checked
 without_iopf_bpf() {
-	sed -e 's/^CONFIG_IOPF_BPF=y$/# CONFIG_IOPF_BPF is not set/' -e '/^CONFIG_IOPF_BPF_KUNIT_TEST=/d'
+	sed -e 's/^CONFIG_IOPF_BPF=y$/# CONFIG_IOPF_BPF is not set/' -e '/^CONFIG_IOPF_BPF_[A-Z0-9_]*=/d'
 }
 
 build_nobpf_kernel() {
-	build_variant nobpf "the test kernel with CONFIG_IOPF_BPF=n" without_iopf_bpf
-	if grep -q '^CONFIG_IOPF_BPF=' "$KOBJ/.config"; then
-		log "nobpf: CONFIG_IOPF_BPF is still set in $KOBJ/.config"
+	variant_config nobpf without_iopf_bpf
+	# Checked before the build: a kernel with the option on is no answer
+	if grep -q '^CONFIG_IOPF_BPF' "$KOBJ/.config"; then
+		log "nobpf: CONFIG_IOPF_BPF or an option of it is still set in $KOBJ/.config"
 		exit 1
 	fi
+	variant_build nobpf "the test kernel with CONFIG_IOPF_BPF=n"
 }
 
 # Every patch of the series builds on its own: apply the standalone series
@@ -258,8 +292,7 @@ bisect_check() {
 	for ((n = 1; n <= ${#patches[@]}; n++)); do
 		# Back to pristine: every file the series owns
 		while read -r f; do
-			if [ -f "$KPRISTINE/$f" ]; then cp -p "$KPRISTINE/$f" "$KSRC/$f"
-			else rm -f "$KSRC/$f"; fi
+			restore_pristine "$f"
 		done <"$KSRC/.iopf-overlay"
 		for ((i = 0; i < n; i++)); do
 			patch -d "$KSRC" -p1 -s -f --no-backup-if-mismatch <"${patches[i]}" ||
