@@ -4,7 +4,8 @@
  * the object's other programs, then pin it all so that it stays attached
  * after iopfctl exits, or, with --foreground, stay attached until a signal
  * or until the kernel ejects it.  --dry-run stops after the kernel verified
- * the programs and says the name the policy would take.
+ * the programs and validated the policy (.validate), and says the name the
+ * policy would take.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -106,7 +107,22 @@ int cmd_load(int argc, char **argv)
 	if (status)
 		return status;
 	if (dry_run) {
-		/* Verified by the kernel, not attached: the name it would take */
+		/*
+		 * As attaching would, have the kernel run .validate on the map's
+		 * value, without a link: only a BPF_F_LINK map, which a value
+		 * does not register.
+		 */
+		if (!(bpf_map__map_flags(iopf_ops_map(l.obj)) & BPF_F_LINK)) {
+			status = fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l.name);
+			goto out;
+		}
+		err = iopf_ops_write_kern_value(l.obj);
+		if (err < 0) {
+			status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: %s", l.name,
+				      err == -EINVAL ? "it sets none of group, route and respond" : strerror(-err));
+			goto out;
+		}
+		/* Verified and validated by the kernel, not attached: the name it would take */
 		if (iopf_ops_get_str(l.obj, "dev_name", dir, sizeof(dir)) || !*dir)
 			strcpy(dir, "all devices");
 		printf("iopfctl: would attach %s (%s)\n", l.name, dir);

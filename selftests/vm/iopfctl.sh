@@ -47,8 +47,15 @@ expect_exit 9 "no iopf debugfs: exit 9" env IOPF_DEBUGFS=/nonexistent $I load st
 expect_exit 9 "no iopf debugfs for stats: exit 9" env IOPF_DEBUGFS=/nonexistent $I stats observe
 expect_exit 7 "--set with an empty device: exit 7" $I load quarantine --name q0 --set deny=
 expect_exit 1 "unknown command: exit 1" $I frobnicate
+expect_exit 10 "a policy that decides nothing (.validate): exit 10" $I load build/bpf/exit_only.bpf.o
+expect_exit 10 "... and with --dry-run too" $I load build/bpf/exit_only.bpf.o --dry-run
+expect_exit 4 "--dry-run of an iopf_ops map without a link: exit 4" $I load build/bpf/nolink_policy.bpf.o --dry-run
+out=$($I load storm_guard --name sg2 --dry-run 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "iopfctl: would attach sg2 (all devices)" ]
+tap_result $? "--dry-run: exit 0 and the name it would take" "exit $rc: $out"
 out=$($I list)
-expect_no_match '^(o2|storm_guard) ' "bad inputs attached nothing" "$out"
+expect_no_match '^(o2|storm_guard|exit_only|sg2) ' "bad inputs and --dry-run attached nothing" "$out"
 [ "$(ls /sys/fs/bpf/iopf)" = observe ]; tap_result $? "bad inputs pinned nothing" "$(ls /sys/fs/bpf/iopf)"
 
 # --- observe: counts, never decides ---
