@@ -206,6 +206,8 @@ build_kernel() {
 		return
 	fi
 	rm -f "$KOBJ/.iopf-built"
+	# The stamp takes this time: a tree file edited during the build is newer
+	touch "$KOBJ/.iopf-building"
 	log "building bzImage in $KOBJ (log: ${build_log#"$REPO/"}; about 10 min cold, seconds warm)"
 	# uapi headers (ours included) for the selftests and the loader
 	if ! { kmake "$KOBJ" bzImage && kmake "$KOBJ" headers; } >"$build_log" 2>&1; then
@@ -215,6 +217,7 @@ build_kernel() {
 	fi
 	# After the build: syncconfig may have rewritten .config
 	build_inputs >"$KOBJ/.iopf-built"
+	touch -r "$KOBJ/.iopf-building" "$KOBJ/.iopf-built"
 	ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
 	ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
 	log "done: $KOBJ/arch/x86/boot/bzImage"

@@ -12,9 +12,13 @@ FIRE=${IOPF_FIRE:-build/iopf-fire}
 # Nothing of the framework is built: no symbol of its names in kallsyms
 # (KALLSYMS_ALL=y: data too; .isra/.constprop clones and the struct_ops
 # type's iopf_ops__* stubs included)
-syms=$(awk '$3 ~ /iopf_bpf|bpf_iopf|iopf_ops/' /proc/kallsyms)
-[ -z "$syms" ]
-tap_result $? "no iopf_bpf, bpf_iopf or iopf_ops symbol in the kernel" "$(head <<<"$syms")"
+# (a stock function must be found: kallsyms was read)
+syms=$(awk '$3 ~ /iopf_bpf|bpf_iopf|iopf_ops/; $3 == "iommu_report_device_fault" { seen = 1 }
+	END { exit !seen }' /proc/kallsyms)
+rc=$?
+[ $rc = 0 ] && [ -z "$syms" ]
+tap_result $? "no iopf_bpf, bpf_iopf or iopf_ops symbol in the kernel" \
+	"iommu_report_device_fault $([ $rc = 0 ] && echo found || echo 'not found: kallsyms unread?'); $(head <<<"$syms")"
 [ ! -e /sys/kernel/debug/iopf ]
 tap_result $? "no /sys/kernel/debug/iopf"
 

@@ -19,6 +19,17 @@
 #include "iopf_ops_map.h"
 #include "iopfctl.h"
 
+/* @obj has one struct_ops map (its iopf_ops one) */
+static bool single_struct_ops_map(const struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	int n = 0;
+
+	bpf_object__for_each_map(m, obj)
+		n += bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS;
+	return n == 1;
+}
+
 /* Attach the struct_ops map, then each other program with its own link */
 static int attach_policy(struct loaded *l, const char *dev)
 {
@@ -116,10 +127,12 @@ int cmd_load(int argc, char **argv)
 			status = fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l.name);
 			goto out;
 		}
-		err = iopf_ops_write_kern_value(l.obj);
+		/* Our writer takes one struct_ops map only: with more, as before */
+		err = single_struct_ops_map(l.obj) ? iopf_ops_write_kern_value(l.obj) : 0;
 		if (err < 0) {
 			status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: %s", l.name,
-				      err == -EINVAL ? "it sets none of group, route and respond" : strerror(-err));
+				      err == -EINVAL ? "it sets none of group, route and respond, or a --dev the kernel does not take" :
+				      strerror(-err));
 			goto out;
 		}
 		/* Verified and validated by the kernel, not attached: the name it would take */

@@ -48,7 +48,10 @@ expect_exit 9 "no iopf debugfs for stats: exit 9" env IOPF_DEBUGFS=/nonexistent 
 expect_exit 7 "--set with an empty device: exit 7" $I load quarantine --name q0 --set deny=
 expect_exit 1 "unknown command: exit 1" $I frobnicate
 expect_exit 10 "a policy that decides nothing (.validate): exit 10" $I load build/bpf/exit_only.bpf.o
-expect_exit 10 "... and with --dry-run too" $I load build/bpf/exit_only.bpf.o --dry-run
+out=$($I load build/bpf/exit_only.bpf.o --dry-run 2>&1)
+rc=$?
+[ $rc = 10 ] && [[ "$out" == *"refused exit_only: it sets none of group, route and respond"* ]]
+tap_result $? "... and with --dry-run too, saying why" "exit $rc: $out"
 expect_exit 4 "--dry-run of an iopf_ops map without a link: exit 4" $I load build/bpf/nolink_policy.bpf.o --dry-run
 out=$($I load storm_guard --name sg2 --dry-run 2>&1)
 rc=$?
