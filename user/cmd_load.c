@@ -123,10 +123,9 @@ int cmd_load(int argc, char **argv)
 		 * value, without a link: only a BPF_F_LINK map, which a value
 		 * does not register.
 		 */
-		if (!(bpf_map__map_flags(iopf_ops_map(l.obj)) & BPF_F_LINK)) {
-			status = fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l.name);
+		status = check_link_map(&l);
+		if (status)
 			goto out;
-		}
 		/* Our writer takes one struct_ops map only: with more, as before */
 		err = single_struct_ops_map(l.obj) ? iopf_ops_write_kern_value(l.obj) : 0;
 		if (err < 0) {

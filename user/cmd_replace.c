@@ -55,8 +55,9 @@ static int update_link(struct loaded *l, const struct iopf_policy_info *old,
 	int err, status = EXIT_OK;
 
 	/* Without BPF_F_LINK the kernel would try to register it on its own */
-	if (!(bpf_map__map_flags(iopf_ops_map(l->obj)) & BPF_F_LINK))
-		return fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l->name);
+	status = check_link_map(l);
+	if (status)
+		return status;
 	opts.old_map_fd = map_fd;
 	err = iopf_ops_write_kern_value(l->obj);
 	if (err == -EINVAL) {

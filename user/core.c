@@ -247,6 +247,13 @@ out:
 	return status;
 }
 
+int check_link_map(const struct loaded *l)
+{
+	if (bpf_map__map_flags(iopf_ops_map(l->obj)) & BPF_F_LINK)
+		return EXIT_OK;
+	return fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l->name);
+}
+
 int attach_programs(struct loaded *l)
 {
 	struct bpf_program *prog;

@@ -110,6 +110,13 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 		   const char *const *sets, int nr_sets, enum name_check check,
 		   struct loaded *l);
 
+/*
+ * EXIT_OK if @l's iopf_ops map is a BPF_F_LINK one (SEC(".struct_ops.link")),
+ * whose value we may write without the kernel registering it; else prints
+ * why not and returns EXIT_NO_STRUCT_OPS
+ */
+int check_link_map(const struct loaded *l);
+
 /* Attach @l's programs other than struct_ops, each with its own link */
 int attach_programs(struct loaded *l);
 
