@@ -11,7 +11,10 @@
  *  - allocations fail by injection (fail-nth) in the trigger ioctl and in
  *    policy attach;
  *  - the mock's user_pasid_table is turned off and on (PASID requests with
- *    and without a default handle).
+ *    and without a default handle);
+ *  - half the requests are reported as real drivers report them
+ *    (MOCK_IOPF_RACE): not serialized against attach, replace and detach,
+ *    which drain only their own PASID's requests, as VT-d does.
  * Then every group must have been answered exactly once in the mock's
  * response log, with a legal code, and nothing else answered.
  *
@@ -545,6 +548,7 @@ static bool fire(struct proc *p, struct fdev *d, struct group *g, bool partial,
 		.perm = IOMMU_PGFAULT_PERM_READ,
 		.addr = 0x100000 + ((uint64_t)(g->idx & 0xfff) << 16) + (g->parts << 12),
 		.partial = partial,
+		.race = rnd() & 1,
 	};
 	bool hit = false;
 	int ret, result = 0;

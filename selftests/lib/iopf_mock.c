@@ -196,7 +196,8 @@ int mock_fault(struct mock_dev *dev, const struct mock_fault *f, int *result)
 			.grpid = f->grpid,
 			.perm = f->perm,
 			.addr = f->addr,
-			.flags = f->partial ? MOCK_IOPF_PARTIAL : 0,
+			.flags = (f->partial ? MOCK_IOPF_PARTIAL : 0) |
+				 (f->race ? MOCK_IOPF_RACE : 0),
 		},
 	};
 	int ret = test_cmd(dev->iommufd, &cmd);

@@ -32,6 +32,7 @@ struct mock_fault {
 	uint32_t perm;
 	uint64_t addr;
 	bool partial;		/* not the last request of its group */
+	bool race;		/* MOCK_IOPF_RACE: no serialization, as hardware */
 };
 
 /* Open /dev/iommu and an IOAS; returns the iommufd or -errno */

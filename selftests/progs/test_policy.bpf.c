@@ -13,6 +13,7 @@ const volatile int group_last_verdict;	/* returned for last requests */
 const volatile __u32 group_cap;		/* >0: drop partials past this many per grpid */
 const volatile int route_verdict;	/* returned for every request */
 const volatile bool route_if_no_handle;	/* ...only for PASID requests with no handle */
+const volatile bool route_last_only;	/* ...only for last requests */
 const volatile bool route_ask_kfunc;	/* ...only if bpf_iopf_rid_has_handler() */
 const volatile int respond_verdict;	/* returned for last requests */
 const volatile __u32 respond_grpid;	/* if set, only for this grpid */
@@ -52,6 +53,8 @@ int BPF_PROG(test_route, const struct iopf_ctx *fault)
 	last_flags = fault->flags;
 	bpf_probe_read_kernel_str(last_dev_name, sizeof(last_dev_name), fault->dev_name);
 	if (route_if_no_handle && (!fault->pasid_valid || fault->has_default_handle))
+		return IOPF_DEFAULT;
+	if (route_last_only && !fault->last_page)
 		return IOPF_DEFAULT;
 	if (route_ask_kfunc) {
 		kfunc_said = bpf_iopf_rid_has_handler(fault);

@@ -419,6 +419,8 @@ static void kt_request(struct iopf_fault *evt, u32 pasid, u32 grpid, bool last)
 /*
  * Ask the policies about one request of @d, as the hook does after the
  * kernel found @handle: the handle to deliver to, and the verdict in @v.
+ * The hook's report ends there too (iopf_bpf_finish()): the tests' handles
+ * are static and outlive it.
  */
 static struct iommu_attach_handle *
 kt_decide(struct kt_dev *d, u32 pasid, u32 grpid, bool last,
@@ -428,7 +430,9 @@ kt_decide(struct kt_dev *d, u32 pasid, u32 grpid, bool last,
 
 	kt_request(&evt, pasid, grpid, last);
 	memset(v, 0, sizeof(*v));
-	return iopf_bpf_decide(&d->pdev.dev, &evt, handle, v);
+	handle = iopf_bpf_decide(&d->pdev.dev, &evt, handle, v);
+	iopf_bpf_finish(v);
+	return handle;
 }
 
 /* Report one request of @d through iommu_report_device_fault() */
@@ -1371,6 +1375,85 @@ static void kt_vf_failure_goes_to_handler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).responded[IOMMU_PAGE_RESP_FAILURE], 0);
 }
 
+/*
+ * A group's first request fixes its target: partials routed to the RID,
+ * then the policy stops routing; the last request follows its partials.
+ */
+static void kt_first_request_fixes_route(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_DEFAULT;
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 1);
+	KUNIT_EXPECT_EQ(test, kt->handled_faults, 2);
+	KUNIT_EXPECT_PTR_EQ(test, kt->handled_via, &kt->rid);
+	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 5);
+	/* The group ended: the next one with the index decides afresh */
+	kt->nr_resp = 0;
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+}
+
+/*
+ * A first request on the bad-setup path fixes that path for its group: a
+ * route of the last request goes against it, is not obeyed (overridden,
+ * not ejected), and no handler answers the group a second time.
+ */
+static void kt_first_request_fixes_bad_setup(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+
+	kt->rid.domain = &kt_fault_domain;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	kt->nr_resp = 0;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
+	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
+	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_ROUTE], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_ROUTE], 0);
+}
+
+/*
+ * Nothing is counted while no policy is attached; the first policy to
+ * attach sees the parked requests counted from the parked list.
+ */
+static void kt_counts_rebuilt_at_attach(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+	const struct iopf_ctx *ctx = &kt->slot[1].ctx;
+
+	kt->rid.domain = &kt_fault_domain;
+	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[1].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 6, false), 0);
+	kt_detach(&kt->slot[0]);
+	/* No other policy of this suite may hold the key up */
+	KUNIT_ASSERT_FALSE(test, iopf_bpf_active());
+	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 3);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 2);
+	KUNIT_EXPECT_EQ(test, kt->handled_faults, 3);
+	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 6, true), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 1);
+}
+
 static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_bad_setup_without_policy),
 	KUNIT_CASE(kt_bad_setup_with_default),
@@ -1381,6 +1464,9 @@ static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_dropped_partial_not_parked),
 	KUNIT_CASE(kt_auto_response),
 	KUNIT_CASE(kt_vf_failure_goes_to_handler),
+	KUNIT_CASE(kt_first_request_fixes_route),
+	KUNIT_CASE(kt_first_request_fixes_bad_setup),
+	KUNIT_CASE(kt_counts_rebuilt_at_attach),
 	{}
 };
 

@@ -13,15 +13,19 @@
  *
  * Locking: iopf_bpf_lock serializes attach, detach and ejection and guards
  * the policy lists for writers; the fault path walks them under RCU and
- * never sleeps or takes iopf_bpf_lock.  Ejection from the fault path only
- * marks the policy dead; iopf_bpf_reap_work detaches it.  The struct_ops
- * core calls reg, unreg and update under its own update mutex, which is
- * taken before iopf_bpf_lock, never inside it.
+ * never takes iopf_bpf_lock.  It decides a request under the device's
+ * iommu_fault_param->lock, so that the requests of one device (and so of
+ * one page request group) are decided one at a time against exact parked
+ * counts and the group's target.  Ejection from the fault path only marks
+ * the policy dead; iopf_bpf_reap_work detaches it.  The struct_ops core
+ * calls reg, unreg and update under its own update mutex, which is taken
+ * before iopf_bpf_lock, never inside it.
  */
 
 #define pr_fmt(fmt) "iopf-bpf: " fmt
 
 #include <kunit/static_stub.h>
+#include <linux/bitfield.h>
 #include <linux/bitmap.h>
 #include <linux/bpf.h>
 #include <linux/debugfs.h>
@@ -33,6 +37,7 @@
 #include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
+#include <linux/srcu.h>
 #include <linux/timekeeping.h>
 #include <trace/events/iopf.h>
 
@@ -40,6 +45,37 @@
 #include "iommu-priv.h"
 
 DEFINE_STATIC_KEY_FALSE(iopf_bpf_attached);
+/* Serializes changes of iopf_bpf_attached with iopf_bpf_epoch */
+static DEFINE_MUTEX(iopf_bpf_key_lock);
+/*
+ * Bumped each time the first policy attaches: a fault parameter whose
+ * bpf_epoch differs was not counted while no policy was attached, and is
+ * rebuilt from its parked list at the next decision.
+ */
+static unsigned long iopf_bpf_epoch;
+
+/*
+ * A report holds it from its decision until its handler has the group
+ * when a policy (or the group's first request) routed a last request to
+ * the RID's attach handle: see iopf_bpf_sync_routes().
+ */
+DEFINE_STATIC_SRCU(iopf_bpf_srcu);
+
+/* Where a page request group goes, fixed by its first request */
+enum iopf_bpf_target {
+	IOPF_TARGET_NONE,	/* no request of the group decided yet */
+	IOPF_TARGET_OWN,	/* the handle the kernel found on its own */
+	IOPF_TARGET_ROUTED,	/* the RID's handle, routed by a policy */
+	IOPF_TARGET_BAD,	/* none: the bad-setup path answered it */
+};
+
+/*
+ * A value in iommu_fault_param->partial_grpids, by group index: the group's
+ * parked partial requests, and its target once its first request was
+ * decided.  At most 2^28 - 1 parked requests per group index.
+ */
+#define IOPF_BPF_PARKED		GENMASK(27, 0)
+#define IOPF_BPF_TARGET		GENMASK(29, 28)
 
 #define IOPF_NR_CB		(IOPF_CB_RESPOND + 1)
 #define IOPF_NR_EJECTIONS	16
@@ -77,6 +113,7 @@ struct iopf_bpf_decision {
 	bool drop_partial;
 	struct iommu_attach_handle *route;
 	int code;
+	enum iopf_bpf_target target;	/* the group's, before this request */
 };
 
 struct iopf_bpf_ejection {
@@ -189,6 +226,18 @@ static const char * const iopf_exit_names[] = {
 
 static void iopf_bpf_reap(struct work_struct *work);
 static DECLARE_WORK(iopf_bpf_reap_work, iopf_bpf_reap);
+
+#if IS_ENABLED(CONFIG_IOMMUFD_TEST)
+#include "io-pgfault-bpf-hold.c"
+#else
+static inline void iopf_bpf_test_hold(struct device *dev)
+{
+}
+
+static inline void iopf_bpf_hold_init(struct dentry *dir)
+{
+}
+#endif
 
 /* @dev's attach handle for @pasid, any domain type; KUnit may stand in */
 static struct iommu_attach_handle *iopf_bpf_handle_get(struct device *dev,
@@ -310,6 +359,21 @@ static void iopf_bpf_trace(const struct iopf_bpf_policy *p,
 }
 
 /*
+ * Does a valid answer of @cb go against the target that the first request
+ * of the group fixed?  Such an answer is not obeyed but counted as
+ * overridden, as if an earlier policy had decided: the policy did nothing
+ * wrong, the group was decided before it spoke.  Dropping a partial is a
+ * per-request choice and never goes against it.
+ */
+static bool iopf_bpf_against_target(const struct iopf_bpf_decision *d, u32 cb)
+{
+	if (cb == IOPF_CB_ROUTE)
+		return d->target == IOPF_TARGET_OWN ||
+		       d->target == IOPF_TARGET_BAD;
+	return cb == IOPF_CB_RESPOND && d->target == IOPF_TARGET_BAD;
+}
+
+/*
  * Call one callback of @p and fold its answer into @d.  An answer that is
  * valid but comes after another policy's is counted as overridden.
  */
@@ -339,7 +403,7 @@ static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
 			       verdict);
 		return;
 	}
-	if (!first) {
+	if (!first || iopf_bpf_against_target(d, cb)) {
 		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OVERRIDDEN);
 		this_cpu_inc(p->counters->overridden[cb]);
 		return;
@@ -362,43 +426,86 @@ static void iopf_bpf_consult(struct iopf_bpf_policy *p,
 
 /*
  * Parked partial requests, counted by io-pgfault.c under
- * iommu_fault_param->lock where it parks and frees them.  The counts are
- * read without that lock (a mutex: the fault path reads them inside its RCU
- * section), so a policy sees a snapshot, as it would from a walk.
+ * iommu_fault_param->lock where it parks and frees them, while a policy is
+ * attached.  The fault path reads them under the same lock.
  */
 void iopf_bpf_partials_init(struct iommu_fault_param *param)
 {
 	xa_init(&param->partial_grpids);
 }
 
-/*
- * Before a partial request is parked: 0, or -ENOMEM and it must not be.
- * May sleep to allocate an xarray node under the (mutex) lock, as the
- * caller may: only fault reporting and page responses take that lock.
- */
-int iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
+static unsigned long iopf_bpf_group_get(struct iommu_fault_param *param,
+					u32 grpid)
 {
-	unsigned long n;
-	int ret;
-
-	lockdep_assert_held(&param->lock);
-	n = xa_to_value(xa_load(&param->partial_grpids, grpid));
-	ret = xa_err(xa_store(&param->partial_grpids, grpid,
-			      xa_mk_value(n + 1), GFP_KERNEL));
-	if (ret)
-		return ret;
-	WRITE_ONCE(param->nr_partial, param->nr_partial + 1);
-	return 0;
+	return xa_to_value(xa_load(&param->partial_grpids, grpid));
 }
 
-/* Every partial request with @grpid went into a group (gathered by grpid) */
-void iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid)
+/*
+ * Store @val for @grpid (0 erases it).  No reclaim under the lock: if the
+ * store fails, the counts are rebuilt at the next decision.
+ */
+static void iopf_bpf_group_set(struct iommu_fault_param *param, u32 grpid,
+			       unsigned long val)
 {
-	unsigned long n;
+	void *old;
+
+	if (!val) {
+		xa_erase(&param->partial_grpids, grpid);
+		return;
+	}
+	old = xa_store(&param->partial_grpids, grpid, xa_mk_value(val),
+		       GFP_NOWAIT | __GFP_NOWARN);
+	if (xa_is_err(old))
+		param->bpf_epoch = 0;
+}
+
+static bool iopf_bpf_counting(struct iommu_fault_param *param)
+{
+	return param->bpf_epoch == READ_ONCE(iopf_bpf_epoch);
+}
+
+/* Count the parked list again: nothing was counted while no policy was attached */
+static void iopf_bpf_recount(struct iommu_fault_param *param)
+{
+	struct iopf_fault *iopf;
 
 	lockdep_assert_held(&param->lock);
-	n = xa_to_value(xa_erase(&param->partial_grpids, grpid));
-	WRITE_ONCE(param->nr_partial, param->nr_partial - n);
+	xa_destroy(&param->partial_grpids);
+	param->nr_partial = 0;
+	param->bpf_epoch = READ_ONCE(iopf_bpf_epoch);
+	list_for_each_entry(iopf, &param->partial, list) {
+		u32 grpid = iopf->fault.prm.grpid;
+
+		param->nr_partial++;
+		iopf_bpf_group_set(param, grpid,
+				   iopf_bpf_group_get(param, grpid) + 1);
+	}
+}
+
+/* A partial request was parked; called only while a policy is attached */
+void __iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
+{
+	lockdep_assert_held(&param->lock);
+	if (!iopf_bpf_counting(param))
+		return;
+	param->nr_partial++;
+	iopf_bpf_group_set(param, grpid, iopf_bpf_group_get(param, grpid) + 1);
+}
+
+/*
+ * The group with @grpid ended: its parked partials went into a group or
+ * were freed with its last request (gathered by group index), and its
+ * target is forgotten.  Called only while a policy is attached.
+ */
+void __iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid)
+{
+	unsigned long val;
+
+	lockdep_assert_held(&param->lock);
+	if (!iopf_bpf_counting(param))
+		return;
+	val = xa_to_value(xa_erase(&param->partial_grpids, grpid));
+	param->nr_partial -= val & IOPF_BPF_PARKED;
 }
 
 /* Every parked partial request was freed (discarded or device removed) */
@@ -406,16 +513,39 @@ void iopf_bpf_partials_freed(struct iommu_fault_param *param)
 {
 	lockdep_assert_held(&param->lock);
 	xa_destroy(&param->partial_grpids);
-	WRITE_ONCE(param->nr_partial, 0);
+	param->nr_partial = 0;
 }
 
-/* Caller holds rcu_read_lock(): the fault param is freed after a grace period */
+/*
+ * @dev's fault parameter, referenced and locked, counted, or NULL if it
+ * has none.  Sleeps on the lock, as the caller of the fault path may.
+ */
+static struct iommu_fault_param *iopf_bpf_lock_param(struct device *dev)
+{
+	struct iommu_fault_param *param = iopf_get_dev_fault_param(dev);
+
+	if (!param)
+		return NULL;
+	mutex_lock(&param->lock);
+	if (!iopf_bpf_counting(param))
+		iopf_bpf_recount(param);
+	return param;
+}
+
+static void iopf_bpf_unlock_param(struct iommu_fault_param *param)
+{
+	if (!param)
+		return;
+	mutex_unlock(&param->lock);
+	iopf_put_dev_fault_param(param);
+}
+
 static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
-			      const struct iopf_fault *evt, bool has_handle)
+			      const struct iopf_fault *evt, bool has_handle,
+			      struct iommu_fault_param *param)
 {
 	const struct iommu_fault_page_request *prm = &evt->fault.prm;
 	struct iopf_ctx *ctx = &f->ctx;
-	struct iommu_fault_param *param;
 
 	f->dev = dev;
 	strscpy(ctx->dev_name, dev_name(dev), sizeof(ctx->dev_name));
@@ -427,17 +557,38 @@ static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
 	ctx->pasid_valid = prm->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
 	ctx->last_page = prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
 	ctx->has_default_handle = has_handle;
-
-	param = rcu_dereference(dev->iommu->fault_param);
 	if (!param)
 		return;
-	ctx->nr_partial = READ_ONCE(param->nr_partial);
-	/* Parking bumps the grpid count first: never show more than in all */
-	if (ctx->nr_partial)
-		ctx->nr_partial_grpid =
-			min_t(unsigned long, ctx->nr_partial,
-			      xa_to_value(xa_load(&param->partial_grpids,
-						  prm->grpid)));
+	ctx->nr_partial = param->nr_partial;
+	ctx->nr_partial_grpid = iopf_bpf_group_get(param, prm->grpid) &
+				IOPF_BPF_PARKED;
+}
+
+/*
+ * The handle a request goes to: its group's first request fixes the
+ * target, and later requests follow it whatever the policies say now.
+ * NULL sends the request to the bad-setup path.
+ */
+static struct iommu_attach_handle *
+iopf_bpf_target_handle(struct device *dev, struct iopf_bpf_decision *d,
+		       struct iommu_attach_handle *own)
+{
+	switch (d->target) {
+	case IOPF_TARGET_NONE:
+		if (d->route) {
+			d->target = IOPF_TARGET_ROUTED;
+			return d->route;
+		}
+		d->target = own ? IOPF_TARGET_OWN : IOPF_TARGET_BAD;
+		return own;
+	case IOPF_TARGET_OWN:
+		return own;
+	case IOPF_TARGET_ROUTED:
+		return d->route ?: iopf_bpf_rid_handle(dev);
+	case IOPF_TARGET_BAD:
+		break;
+	}
+	return NULL;
 }
 
 /* The first policy scoped to @dev, if any; caller holds rcu_read_lock() */
@@ -457,23 +608,37 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		  struct iommu_attach_handle *handle,
 		  struct iopf_bpf_verdict *verdict)
 {
+	const struct iommu_fault_page_request *prm = &evt->fault.prm;
+	bool last = prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+	struct iommu_fault_param *param;
 	struct iopf_bpf_decision d = {};
 	struct iopf_bpf_policy *p, *scoped;
 	struct iopf_bpf_fault f;
+	unsigned long group = 0;
+	int srcu_idx;
 
 	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ)
 		return handle;
 
+	/* Before any look-up of the RID's handle: see iopf_bpf_sync_routes() */
+	srcu_idx = srcu_read_lock(&iopf_bpf_srcu);
+	param = iopf_bpf_lock_param(dev);
 	/* One RCU section for the whole decision */
 	rcu_read_lock();
 	scoped = iopf_bpf_first_scoped(dev);
 	if (!scoped && list_empty(&iopf_bpf_global)) {
-		rcu_read_unlock();
-		return handle;	/* no policy applies to this device */
+		rcu_read_unlock();	/* no policy applies to this device */
+		iopf_bpf_unlock_param(param);
+		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
+		return handle;
 	}
 
 	memset(&f, 0, sizeof(f));	/* BPF may read every byte of the context */
-	iopf_bpf_fill_ctx(&f, dev, evt, handle);
+	iopf_bpf_fill_ctx(&f, dev, evt, handle, param);
+	if (param) {
+		group = iopf_bpf_group_get(param, prm->grpid);
+		d.target = FIELD_GET(IOPF_BPF_TARGET, group);
+	}
 	this_cpu_inc(iopf_bpf_stats.requests);
 
 	p = scoped;
@@ -485,14 +650,26 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		iopf_bpf_consult(p, &f, &d);
 	rcu_read_unlock();
 
-	if (d.route) {
-		handle = d.route;
-		this_cpu_inc(iopf_bpf_stats.routed);
+	/* A group's first partial request fixes where the rest of it goes */
+	if (param && !last && d.target == IOPF_TARGET_NONE) {
+		handle = iopf_bpf_target_handle(dev, &d, handle);
+		group &= ~IOPF_BPF_TARGET;
+		iopf_bpf_group_set(param, prm->grpid,
+				   group | FIELD_PREP(IOPF_BPF_TARGET, d.target));
+	} else {
+		handle = iopf_bpf_target_handle(dev, &d, handle);
 	}
+	iopf_bpf_unlock_param(param);
+
 	if (!handle) {
 		if (d.drop_partial || d.decided[IOPF_CB_RESPOND])
 			this_cpu_inc(iopf_bpf_stats.bad_setup);
+		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
 		return NULL;
+	}
+	if (d.target == IOPF_TARGET_ROUTED) {
+		verdict->routed = true;
+		this_cpu_inc(iopf_bpf_stats.routed);
 	}
 
 	verdict->drop_partial = d.drop_partial;
@@ -500,23 +677,60 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	verdict->code = d.code;
 	if (d.drop_partial)
 		this_cpu_inc(iopf_bpf_stats.dropped_partials);
+
+	/* Only a routed group handed to a handler uses the RID's handle */
+	if (verdict->routed && last && !verdict->respond) {
+		verdict->srcu_held = true;
+		verdict->srcu_idx = srcu_idx;
+		iopf_bpf_test_hold(dev);
+	} else {
+		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
+	}
 	return handle;
 }
 
-/**
- * iopf_bpf_respond() - Answer a group now if a policy said so
- * @group: a group just formed by iommu_report_device_fault()
- * @verdict: what iopf_bpf_decide() returned for its last request
- *
- * Return: true if @group was answered and freed, false if it goes on to
- * its handler.
- */
-bool iopf_bpf_respond(struct iopf_group *group,
-		      const struct iopf_bpf_verdict *verdict)
+/* The report of a routed request is done with the RID's handle */
+void __iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
-	if (!verdict->respond)
-		return false;
+	verdict->srcu_held = false;
+	srcu_read_unlock(&iopf_bpf_srcu, verdict->srcu_idx);
+}
 
+/* See iopf_bpf_sync_routes() in include/linux/iopf_bpf.h */
+void __iopf_bpf_sync_routes(void)
+{
+	might_sleep();
+	synchronize_srcu(&iopf_bpf_srcu);
+}
+
+/*
+ * Raise the static key for one more policy.  The first one starts a new
+ * counting epoch: nothing was counted while the key was off.
+ */
+static void iopf_bpf_key_get(void)
+{
+	guard(mutex)(&iopf_bpf_key_lock);
+	if (!static_key_enabled(&iopf_bpf_attached))
+		WRITE_ONCE(iopf_bpf_epoch, iopf_bpf_epoch + 1);
+	static_branch_inc(&iopf_bpf_attached);
+}
+
+/*
+ * Lower it for a policy that is gone.  Before it goes off, routed reports
+ * in flight end: a detach that sees the key off does not wait for them.
+ */
+static void iopf_bpf_key_put(void)
+{
+	guard(mutex)(&iopf_bpf_key_lock);
+	if (static_key_count(&iopf_bpf_attached.key) == 1)
+		synchronize_srcu(&iopf_bpf_srcu);
+	static_branch_dec(&iopf_bpf_attached);
+}
+
+/* The out-of-line part of iopf_bpf_respond(), see include/linux/iopf_bpf.h */
+bool __iopf_bpf_respond(struct iopf_group *group,
+			const struct iopf_bpf_verdict *verdict)
+{
 	group->response_source = IOPF_RESPONSE_POLICY;
 	iopf_group_response(group, verdict->code);
 	this_cpu_inc(iopf_bpf_stats.responded[verdict->code]);
@@ -659,6 +873,37 @@ static struct device *iopf_bpf_get_device(const char *name)
 	return iommu_get_device_by_name(name);
 }
 
+/* Take @p off the lists; the caller stops it once iopf_bpf_lock is dropped */
+static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
+{
+	lockdep_assert_held(&iopf_bpf_lock);
+	list_del_rcu(&p->node);
+	if (p->dev) {
+		hlist_del_rcu(&p->dev_node);
+		iopf_bpf_update_filter();
+	} else {
+		WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global - 1);
+	}
+	WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies - 1);
+}
+
+/*
+ * An ejected policy with @ops's map or name, taken off the lists so that
+ * @ops can attach now: the reap work may not have detached it yet, or its
+ * owner closed the link while the reap work held a reference, so that the
+ * close returned with it still listed.  Its link's detach, when it comes,
+ * finds nothing of its own listed.  The caller stops it.
+ */
+static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops)
+{
+	struct iopf_bpf_policy *p = iopf_bpf_find(ops, ops->name);
+
+	if (!p || !test_bit(0, &p->dead))
+		return NULL;
+	iopf_bpf_unlist(p);
+	return p;
+}
+
 /*
  * struct_ops .reg: list a policy, called by the struct_ops core under its
  * update mutex when a link is created.  May sleep.  Errors: -EOPNOTSUPP
@@ -668,8 +913,8 @@ static struct device *iopf_bpf_get_device(const char *name)
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
+	struct iopf_bpf_policy *p, *dead = NULL;
 	struct iopf_ops *ops = kdata;
-	struct iopf_bpf_policy *p;
 	struct device *dev = NULL;
 	int ret = 0;
 
@@ -694,14 +939,17 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	p->dev = dev;
 
 	/* Before listing: iopf_bpf_device_release() looks only when it is on */
-	static_branch_inc(&iopf_bpf_attached);
+	iopf_bpf_key_get();
 	mutex_lock(&iopf_bpf_lock);
-	if (dev && !device_iommu_mapped(dev))
+	if (dev && !device_iommu_mapped(dev)) {
 		ret = -ENODEV;	/* gone, or going: its release has run */
-	else if (iopf_bpf_find(ops, ops->name))
-		ret = -EEXIST;
-	else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
-		ret = -ENOSPC;
+	} else {
+		dead = iopf_bpf_take_dead(ops);
+		if (iopf_bpf_find(ops, ops->name))
+			ret = -EEXIST;
+		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
+			ret = -ENOSPC;
+	}
 	if (!ret) {
 		p->order = ++iopf_bpf_next_order;
 		list_add_tail_rcu(&p->node,
@@ -713,13 +961,17 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		} else {
 			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global + 1);
 		}
-		iopf_bpf_nr_policies++;
+		WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies + 1);
 	}
 	mutex_unlock(&iopf_bpf_lock);
+	if (dead) {
+		iopf_bpf_policy_stop(dead);
+		iopf_bpf_key_put();
+	}
 	if (!ret)
 		return 0;
 
-	static_branch_dec(&iopf_bpf_attached);
+	iopf_bpf_key_put();
 	iopf_bpf_policy_free(p);
 	return ret;
 }
@@ -734,24 +986,16 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 
 	mutex_lock(&iopf_bpf_lock);
 	p = iopf_bpf_find(kdata, NULL);
-	if (p && p->link == link) {
-		list_del_rcu(&p->node);
-		if (p->dev) {
-			hlist_del_rcu(&p->dev_node);
-			iopf_bpf_update_filter();
-		} else {
-			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global - 1);
-		}
-		iopf_bpf_nr_policies--;
-	} else {
+	if (p && p->link == link)
+		iopf_bpf_unlist(p);
+	else
 		p = NULL;
-	}
 	mutex_unlock(&iopf_bpf_lock);
 	if (!p)
 		return;
 
 	iopf_bpf_policy_stop(p);
-	static_branch_dec(&iopf_bpf_attached);
+	iopf_bpf_key_put();
 }
 
 /*
@@ -887,9 +1131,15 @@ static int iopf_bpf_ejections_show(struct seq_file *s, void *unused)
 	first = last > IOPF_NR_EJECTIONS ? last - IOPF_NR_EJECTIONS : 0;
 
 	for (i = first; i < last; i++) {
+		bool gone;
+
 		spin_lock(&iopf_bpf_ejections_lock);
 		rec = iopf_bpf_ejections[i % IOPF_NR_EJECTIONS];
+		/* Overwritten by a newer one since @last was read: not record i */
+		gone = iopf_bpf_nr_ejections - i > IOPF_NR_EJECTIONS;
 		spin_unlock(&iopf_bpf_ejections_lock);
+		if (gone)
+			continue;
 		seq_printf(s, "seq=%u time_ns=%llu name=%s reason=%s callback=%s verdict=%d device=%s pasid=%#x\n",
 			   i + 1, rec.time_ns, rec.name,
 			   iopf_exit_names[rec.info.kind],
@@ -937,6 +1187,7 @@ static int __init iopf_bpf_init(void)
 	debugfs_create_file("policies", 0400, dir, NULL, &iopf_bpf_policies_fops);
 	debugfs_create_file("ejections", 0400, dir, NULL, &iopf_bpf_ejections_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &iopf_bpf_stats_fops);
+	iopf_bpf_hold_init(dir);
 	return 0;
 }
 late_initcall(iopf_bpf_init);

@@ -75,14 +75,23 @@ struct iopf_exit_info {
  *
  * All callbacks are optional and may not sleep (sleepable programs are
  * refused at load).  They run in the caller of iommu_report_device_fault(),
- * in process context, inside an RCU read-side section, never under
- * iommu_fault_param->lock.  Every applicable policy is called for every
- * request; for each decision the first policy (device-scoped ones first,
- * then global ones, each in attach order) that returns something other
- * than IOPF_DEFAULT wins.  A value a callback may not return is never
- * obeyed: the request goes on as if that policy had returned IOPF_DEFAULT,
- * and the policy is ejected (marked dead at once, detached from a work item,
- * the reason kept in debugfs).
+ * in process context, inside an RCU read-side section and under the
+ * device's iommu_fault_param->lock (when it has one), so one device's
+ * requests are decided one at a time.  Every applicable policy is called
+ * for every request; for each decision the first policy (device-scoped
+ * ones first, then global ones, each in attach order) that returns
+ * something other than IOPF_DEFAULT wins.
+ *
+ * The first request of a page request group fixes where the whole group
+ * goes: its own handler, the RID's handler (routed), or the bad-setup
+ * path.  A later request of the group follows it, whatever the policies
+ * say then: a route or an answer that goes against it is not obeyed and
+ * counts as overridden.
+ *
+ * A value a callback may not return is never obeyed: the request goes on
+ * as if that policy had returned IOPF_DEFAULT, and the policy is ejected
+ * (marked dead at once, detached from a work item, the reason kept in
+ * debugfs).
  *
  * Whatever the policies say, a request for which no fault handler is found
  * (after routing) is answered IOMMU_PAGE_RESP_INVALID and
@@ -127,11 +136,21 @@ struct iopf_ops {
 	char dev_name[IOPF_DEV_NAME_LEN];
 };
 
-/* What the policies decided for one request; filled by iopf_bpf_decide() */
+/*
+ * What the policies decided for one request; filled by iopf_bpf_decide().
+ * @routed: the returned handle is the RID's, by a policy's route or its
+ * group's first request's.
+ * @srcu_held: a routed last request goes to the RID's handler, and the SRCU
+ * read section @srcu_idx keeps the handle alive until iopf_bpf_finish()
+ * (see iopf_bpf_sync_routes()).
+ */
 struct iopf_bpf_verdict {
 	bool drop_partial;
 	bool respond;
+	bool routed;
+	bool srcu_held;
 	int code;	/* enum iommu_page_response_code, if @respond */
+	int srcu_idx;
 };
 
 #ifdef CONFIG_IOPF_BPF
@@ -184,19 +203,95 @@ iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	return __iopf_bpf_decide(dev, evt, handle, verdict);
 }
 
-bool iopf_bpf_respond(struct iopf_group *group,
-		      const struct iopf_bpf_verdict *verdict);
+bool __iopf_bpf_respond(struct iopf_group *group,
+			const struct iopf_bpf_verdict *verdict);
 void iopf_bpf_device_release(struct device *dev);
 
-/*
- * Parked partial requests, counted where io-pgfault.c parks and frees them
- * (all under iommu_fault_param->lock), so that a policy reads the counts in
- * O(1) instead of walking the list.
+/**
+ * iopf_bpf_respond() - Answer a group now if a policy said so
+ * @group: a group just formed by iommu_report_device_fault()
+ * @verdict: what iopf_bpf_decide() returned for its last request
+ *
+ * Inline: without a policy's answer (always, with no policy attached) it
+ * only tests @verdict.  Context: may sleep; takes iommu_fault_param->lock.
+ * Return: true if @group was answered and freed, false if it goes on to
+ * its handler.
  */
+static inline bool iopf_bpf_respond(struct iopf_group *group,
+				    const struct iopf_bpf_verdict *verdict)
+{
+	return verdict->respond && __iopf_bpf_respond(group, verdict);
+}
+
+void __iopf_bpf_finish(struct iopf_bpf_verdict *verdict);
+void __iopf_bpf_sync_routes(void);
+
+/**
+ * iopf_bpf_finish() - The report of a routed request is done with its handle
+ * @verdict: what iopf_bpf_decide() returned
+ *
+ * Called on every return of iommu_report_device_fault() after the handle
+ * may have been used; a no-op unless the request was routed.
+ */
+static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
+{
+	if (verdict->srcu_held)
+		__iopf_bpf_finish(verdict);
+}
+
+/*
+ * A routed request's target is the RID's domain, whose drain does not cover
+ * this PASID's requests: the RID may have left its fault queue since the
+ * decision, and a missing fault parameter is then no driver bug.
+ */
+static inline bool iopf_bpf_routed(const struct iopf_bpf_verdict *verdict)
+{
+	return verdict->routed;
+}
+
+/**
+ * iopf_bpf_sync_routes() - Wait for routed reports that may use an old handle
+ *
+ * A driver drains a PASID's page requests before that PASID's domain goes
+ * away, but not the requests of other PASIDs (VT-d drains by PASID), so a
+ * request that a policy routed to the RID may still hold the RID's old
+ * attach handle.  Called after the RID's handle left the group's
+ * pasid_array and before the caller answers its pending groups and frees
+ * it: once this returns, every routed group that found the old handle is
+ * queued with its handler.  Context: may sleep; a no-op while no policy is
+ * attached.
+ */
+static inline void iopf_bpf_sync_routes(void)
+{
+	if (iopf_bpf_active())
+		__iopf_bpf_sync_routes();
+}
+
+/*
+ * Parked partial requests by group index, and each group's target, counted
+ * while a policy is attached where io-pgfault.c parks and frees them (all
+ * under iommu_fault_param->lock), so that a policy reads the counts in O(1)
+ * instead of walking the list.  With no policy attached the fault path does
+ * not count: the counts are rebuilt from the list when one attaches.
+ */
+void __iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid);
+void __iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid);
 void iopf_bpf_partials_init(struct iommu_fault_param *param);
-int iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid);
-void iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid);
 void iopf_bpf_partials_freed(struct iommu_fault_param *param);
+
+static inline void iopf_bpf_partial_parked(struct iommu_fault_param *param,
+					   u32 grpid)
+{
+	if (iopf_bpf_active())
+		__iopf_bpf_partial_parked(param, grpid);
+}
+
+static inline void iopf_bpf_partials_gathered(struct iommu_fault_param *param,
+					      u32 grpid)
+{
+	if (iopf_bpf_active())
+		__iopf_bpf_partials_gathered(param, grpid);
+}
 #else
 static inline bool iopf_bpf_active(void)
 {
@@ -221,14 +316,26 @@ static inline void iopf_bpf_device_release(struct device *dev)
 {
 }
 
+static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
+{
+}
+
+static inline bool iopf_bpf_routed(const struct iopf_bpf_verdict *verdict)
+{
+	return false;
+}
+
+static inline void iopf_bpf_sync_routes(void)
+{
+}
+
 static inline void iopf_bpf_partials_init(struct iommu_fault_param *param)
 {
 }
 
-static inline int iopf_bpf_partial_parked(struct iommu_fault_param *param,
-					  u32 grpid)
+static inline void iopf_bpf_partial_parked(struct iommu_fault_param *param,
+					   u32 grpid)
 {
-	return 0;
 }
 
 static inline void iopf_bpf_partials_gathered(struct iommu_fault_param *param,
