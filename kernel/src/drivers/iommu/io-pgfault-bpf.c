@@ -683,6 +683,8 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		verdict->srcu_held = true;
 		verdict->srcu_idx = srcu_idx;
 		iopf_bpf_test_hold(dev);
+		/* Held on by the caller until __iopf_bpf_finish() */
+		__release(&iopf_bpf_srcu);
 	} else {
 		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
 	}
@@ -693,6 +695,7 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 void __iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
 	verdict->srcu_held = false;
+	__acquire(&iopf_bpf_srcu);	/* taken in __iopf_bpf_decide() */
 	srcu_read_unlock(&iopf_bpf_srcu, verdict->srcu_idx);
 }
 

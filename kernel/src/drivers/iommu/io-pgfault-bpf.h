@@ -17,6 +17,8 @@ struct iopf_bpf_fault {
 };
 
 struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev);
+/* A kfunc: BPF programs find it through BTF, sparse through this */
+bool bpf_iopf_rid_has_handler(const struct iopf_ctx *ctx);
 int iopf_bpf_reg(void *kdata, struct bpf_link *link);
 void iopf_bpf_unreg(void *kdata, struct bpf_link *link);
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link);
