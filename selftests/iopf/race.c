@@ -25,6 +25,7 @@
 
 #include "kselftest_harness.h"
 #include "iopf_mock.h"
+#include "iopf_ledger.h"
 #include "iopf_test.h"
 #include "test_policy.skel.h"
 
@@ -137,25 +138,12 @@ static int queue_read(struct env *e)
 	return mock_read_faults(&e->dev, e->faults, 16);
 }
 
-/*
- * The responses since the last call must be exactly @want, one per group,
- * and their sequence numbers must follow on from the last one seen.
- */
+/* The responses since the last call: exactly @want (iopf_ledger.h) */
 static void expect_log(struct __test_metadata *_metadata, struct env *e,
 		       const struct want_resp *want, int nr_want)
 {
-	uint32_t lost = 0;
-	int i, n = mock_responses(e->fd, e->log, LOG_MAX, &lost);
-
-	ASSERT_LE(0, n);
-	EXPECT_EQ(0, lost);
-	for (i = 0; i < n; i++) {
-		if (e->seq)
-			EXPECT_EQ(e->seq + 1, e->log[i].seq);
-		e->seq = e->log[i].seq;
-	}
-	EXPECT_EQ(0, ledger_check(e->log, n, want, nr_want));
-	EXPECT_EQ(nr_want, n);
+	expect_responses(_metadata, e->fd, &e->seq, e->log, LOG_MAX, want,
+			 nr_want);
 }
 
 #define NOTHING NULL, 0

@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "iopf_mock.h"
+#include "iopf_ledger.h"
 
 /*
  * 6.12's mock has no set_dev_pasid and no IOMMU_TEST_OP_PASID_* ops.  Those
@@ -226,26 +227,12 @@ static int fire(struct env *e, uint32_t pasid, uint32_t grpid)
 	return result;
 }
 
-/*
- * The responses since the last call must be exactly @want (one per group,
- * with its code, nothing else), and their sequence numbers must follow on
- * from the last one seen: no response lost, none drained elsewhere.
- */
+/* The responses since the last call: exactly @want (iopf_ledger.h) */
 static void expect_log(struct __test_metadata *_metadata, struct env *e,
 		       const struct want_resp *want, int nr_want)
 {
-	uint32_t lost = 0;
-	int i, n = mock_responses(e->fd, e->log, LOG_MAX, &lost);
-
-	ASSERT_LE(0, n);
-	EXPECT_EQ(0, lost);
-	for (i = 0; i < n; i++) {
-		if (e->seq)
-			EXPECT_EQ(e->seq + 1, e->log[i].seq);
-		e->seq = e->log[i].seq;
-	}
-	EXPECT_EQ(0, ledger_check(e->log, n, want, nr_want));
-	EXPECT_EQ(nr_want, n);
+	expect_responses(_metadata, e->fd, &e->seq, e->log, LOG_MAX, want,
+			 nr_want);
 }
 
 #define NOTHING NULL, 0
