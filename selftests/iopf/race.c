@@ -451,4 +451,46 @@ TEST_F(race, racing_report_own_handler)
 	expect_log(_metadata, e, ONE(NO_PASID, GRP, RESP_SUCCESS));
 }
 
+/*
+ * 8. A re-attach right after an ejection never fails.  The reap work of
+ * the ejected policy is held once it holds the policy's link, so the
+ * owner's close of the link returns with the policy still listed (seen
+ * once under KASAN: "attach fuzz policy: File exists").  Attaching the
+ * same map again at once must work, and the dead policy's exit() must have
+ * run by then.
+ */
+TEST_F_TIMEOUT(race, reattach_while_ejection_is_reaped, 60)
+{
+	struct env *e = &self->e;
+	struct test_policy *skel = e->skel[0];
+	struct bpf_link *again;
+
+	ASSERT_EQ(0, access(HOLD, W_OK)) TH_LOG("no %s: kernel without CONFIG_IOMMUFD_TEST?", HOLD);
+	skel->rodata->respond_verdict = 42;	/* not a verdict: ejected */
+	ASSERT_EQ(0, test_policy__load(skel));
+	e->link[0] = policy_attach(skel->obj);
+	ASSERT_NE(NULL, e->link[0]);
+	ASSERT_EQ(0, hold("arm-reap"));
+	/* The RID's own handler answers; the policy is ejected on the way */
+	EXPECT_EQ(0, fire(e, NO_PASID, GRP, false));
+	ASSERT_EQ(0, hold("wait")) {
+		hold("release");
+	}
+	detach(e, 0);	/* returns: the reap work holds the link */
+	EXPECT_EQ(0, skel->bss->calls_exit);
+	again = policy_attach(skel->obj);
+	EXPECT_NE(NULL, again) TH_LOG("attach right after the close: %s", strerror(errno));
+	/* The dead one stopped before the new one was listed */
+	EXPECT_EQ(1, skel->bss->calls_exit);
+	EXPECT_EQ(0, hold("release"));
+	/* The reap work's late detach finds nothing of its own to stop */
+	usleep(200 * 1000);
+	EXPECT_EQ(1, skel->bss->calls_exit);
+	bpf_link__destroy(again);
+	EXPECT_EQ(2, skel->bss->calls_exit);
+	ASSERT_EQ(1, queue_read(e));
+	ASSERT_EQ(0, mock_respond(&e->dev, e->faults[0].cookie, RESP_SUCCESS));
+	expect_log(_metadata, e, ONE(NO_PASID, GRP, RESP_SUCCESS));
+}
+
 TEST_HARNESS_MAIN

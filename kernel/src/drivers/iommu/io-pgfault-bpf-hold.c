@@ -8,14 +8,18 @@
  * other PASIDs.  A test stops one routed report between its routing
  * decision and its handler call, where it holds the RID's attach handle,
  * and changes the RID's domain, removes the device or closes its fault
- * queue in that window.  debugfs iopf/hold (root only) takes:
+ * queue in that window.  Or it stops the reap work of an ejected policy
+ * after it took the policy's link, so that the owner's close of the link
+ * returns with the policy still listed.  debugfs iopf/hold (root only)
+ * takes:
  *
  *   "arm NAME"	hold the next routed last request of device NAME
- *   "wait"	block until a report is held; -ETIMEDOUT after 10 s
- *   "release"	let the held report go on
+ *   "arm-reap"	hold the reap work once it holds a dead policy's link
+ *   "wait"	block until one is held; -ETIMEDOUT after 10 s
+ *   "release"	let it go on
  *
- * A held report goes on by itself after 30 s, so that a test that dies
- * cannot stop its device's fault reports for good.
+ * A held report or reap goes on by itself after 30 s, so that a test that
+ * dies cannot stop them for good.
  */
 
 #include <linux/completion.h>
@@ -23,8 +27,16 @@
 
 static DEFINE_SPINLOCK(iopf_bpf_hold_lock);
 static char iopf_bpf_hold_dev[IOPF_DEV_NAME_LEN];	/* "" when not armed */
+static bool iopf_bpf_hold_reap;
 static DECLARE_COMPLETION(iopf_bpf_held);
 static DECLARE_COMPLETION(iopf_bpf_hold_release);
+
+static void iopf_bpf_hold_here(const char *what)
+{
+	complete(&iopf_bpf_held);
+	if (!wait_for_completion_timeout(&iopf_bpf_hold_release, 30 * HZ))
+		pr_info("hold: %s not released in 30 s, going on\n", what);
+}
 
 /* Called with the routed report's SRCU read section held; may sleep */
 static void iopf_bpf_test_hold(struct device *dev)
@@ -38,13 +50,21 @@ static void iopf_bpf_test_hold(struct device *dev)
 	if (hold)
 		iopf_bpf_hold_dev[0] = '\0';
 	spin_unlock(&iopf_bpf_hold_lock);
-	if (!hold)
-		return;
+	if (hold)
+		iopf_bpf_hold_here(dev_name(dev));
+}
 
-	complete(&iopf_bpf_held);
-	if (!wait_for_completion_timeout(&iopf_bpf_hold_release, 30 * HZ))
-		pr_info("hold: %s not released in 30 s, going on\n",
-			dev_name(dev));
+/* Called by the reap work holding a dead policy's link reference */
+static void iopf_bpf_test_hold_reap(void)
+{
+	bool hold;
+
+	spin_lock(&iopf_bpf_hold_lock);
+	hold = iopf_bpf_hold_reap;
+	iopf_bpf_hold_reap = false;
+	spin_unlock(&iopf_bpf_hold_lock);
+	if (hold)
+		iopf_bpf_hold_here("the reap work");
 }
 
 static ssize_t iopf_bpf_hold_write(struct file *file, const char __user *ubuf,
@@ -66,6 +86,12 @@ static ssize_t iopf_bpf_hold_write(struct file *file, const char __user *ubuf,
 		spin_lock(&iopf_bpf_hold_lock);
 		strscpy(iopf_bpf_hold_dev, skip_spaces(cmd + 4),
 			sizeof(iopf_bpf_hold_dev));
+		spin_unlock(&iopf_bpf_hold_lock);
+	} else if (!strcmp(cmd, "arm-reap")) {
+		reinit_completion(&iopf_bpf_held);
+		reinit_completion(&iopf_bpf_hold_release);
+		spin_lock(&iopf_bpf_hold_lock);
+		iopf_bpf_hold_reap = true;
 		spin_unlock(&iopf_bpf_hold_lock);
 	} else if (!strcmp(cmd, "wait")) {
 		left = wait_for_completion_killable_timeout(&iopf_bpf_held,
