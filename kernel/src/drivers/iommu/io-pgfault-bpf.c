@@ -234,6 +234,10 @@ static inline void iopf_bpf_test_hold(struct device *dev)
 {
 }
 
+static inline void iopf_bpf_test_hold_reap(void)
+{
+}
+
 static inline void iopf_bpf_hold_init(struct dentry *dir)
 {
 }
@@ -830,6 +834,7 @@ static void iopf_bpf_reap(struct work_struct *work)
 	struct bpf_link *link;
 
 	while ((link = iopf_bpf_take_dead_link())) {
+		iopf_bpf_test_hold_reap();
 		link->ops->detach(link);
 		bpf_link_put(link);
 	}
