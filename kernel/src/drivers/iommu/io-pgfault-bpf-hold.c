@@ -67,6 +67,13 @@ static void iopf_bpf_test_hold_reap(void)
 		iopf_bpf_hold_here("the reap work");
 }
 
+/* A new hold: forget the last one's completions */
+static void iopf_bpf_hold_rearm(void)
+{
+	reinit_completion(&iopf_bpf_held);
+	reinit_completion(&iopf_bpf_hold_release);
+}
+
 static ssize_t iopf_bpf_hold_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
@@ -81,15 +88,13 @@ static ssize_t iopf_bpf_hold_write(struct file *file, const char __user *ubuf,
 	cmd = strim(buf);
 
 	if (!strncmp(cmd, "arm ", 4)) {
-		reinit_completion(&iopf_bpf_held);
-		reinit_completion(&iopf_bpf_hold_release);
+		iopf_bpf_hold_rearm();
 		spin_lock(&iopf_bpf_hold_lock);
 		strscpy(iopf_bpf_hold_dev, skip_spaces(cmd + 4),
 			sizeof(iopf_bpf_hold_dev));
 		spin_unlock(&iopf_bpf_hold_lock);
 	} else if (!strcmp(cmd, "arm-reap")) {
-		reinit_completion(&iopf_bpf_held);
-		reinit_completion(&iopf_bpf_hold_release);
+		iopf_bpf_hold_rearm();
 		spin_lock(&iopf_bpf_hold_lock);
 		iopf_bpf_hold_reap = true;
 		spin_unlock(&iopf_bpf_hold_lock);

@@ -445,22 +445,25 @@ static unsigned long iopf_bpf_group_get(struct iommu_fault_param *param,
 }
 
 /*
- * Store @val for @grpid (0 erases it).  No reclaim under the lock: if the
- * store fails, the counts are rebuilt at the next decision.
+ * Store @val (never 0) for @grpid.  No reclaim under the lock: if the store
+ * fails, the counts are rebuilt at the next decision.
  */
 static void iopf_bpf_group_set(struct iommu_fault_param *param, u32 grpid,
 			       unsigned long val)
 {
 	void *old;
 
-	if (!val) {
-		xa_erase(&param->partial_grpids, grpid);
-		return;
-	}
 	old = xa_store(&param->partial_grpids, grpid, xa_mk_value(val),
 		       GFP_NOWAIT | __GFP_NOWARN);
 	if (xa_is_err(old))
 		param->bpf_epoch = 0;
+}
+
+/* One more partial request of @grpid is parked */
+static void iopf_bpf_count_parked(struct iommu_fault_param *param, u32 grpid)
+{
+	param->nr_partial++;
+	iopf_bpf_group_set(param, grpid, iopf_bpf_group_get(param, grpid) + 1);
 }
 
 static bool iopf_bpf_counting(struct iommu_fault_param *param)
@@ -477,23 +480,16 @@ static void iopf_bpf_recount(struct iommu_fault_param *param)
 	xa_destroy(&param->partial_grpids);
 	param->nr_partial = 0;
 	param->bpf_epoch = READ_ONCE(iopf_bpf_epoch);
-	list_for_each_entry(iopf, &param->partial, list) {
-		u32 grpid = iopf->fault.prm.grpid;
-
-		param->nr_partial++;
-		iopf_bpf_group_set(param, grpid,
-				   iopf_bpf_group_get(param, grpid) + 1);
-	}
+	list_for_each_entry(iopf, &param->partial, list)
+		iopf_bpf_count_parked(param, iopf->fault.prm.grpid);
 }
 
 /* A partial request was parked; called only while a policy is attached */
 void __iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
 {
 	lockdep_assert_held(&param->lock);
-	if (!iopf_bpf_counting(param))
-		return;
-	param->nr_partial++;
-	iopf_bpf_group_set(param, grpid, iopf_bpf_group_get(param, grpid) + 1);
+	if (iopf_bpf_counting(param))
+		iopf_bpf_count_parked(param, grpid);
 }
 
 /*
@@ -620,6 +616,7 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	struct iopf_bpf_fault f;
 	unsigned long group = 0;
 	int srcu_idx;
+	bool first;
 
 	if (evt->fault.type != IOMMU_FAULT_PAGE_REQ)
 		return handle;
@@ -654,15 +651,12 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		iopf_bpf_consult(p, &f, &d);
 	rcu_read_unlock();
 
+	first = d.target == IOPF_TARGET_NONE;
+	handle = iopf_bpf_target_handle(dev, &d, handle);
 	/* A group's first partial request fixes where the rest of it goes */
-	if (param && !last && d.target == IOPF_TARGET_NONE) {
-		handle = iopf_bpf_target_handle(dev, &d, handle);
-		group &= ~IOPF_BPF_TARGET;
+	if (param && !last && first)
 		iopf_bpf_group_set(param, prm->grpid,
 				   group | FIELD_PREP(IOPF_BPF_TARGET, d.target));
-	} else {
-		handle = iopf_bpf_target_handle(dev, &d, handle);
-	}
 	iopf_bpf_unlock_param(param);
 
 	if (!handle) {
