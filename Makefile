@@ -8,8 +8,9 @@
 #   make check-full   the same, with the user-space VM tests on both kernels too
 #   make check-7.3    the same on the Linux 7.3 test kernel only
 #   make kernel   build the patched Linux 6.12 test kernel
-#   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=...)
+#   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=..., BENCH_BOOTS=N)
 #   make check-debug  the VM suite on the KASAN + kmemleak kernel (FILTER=name)
+#   make check-kcsan  the race and stress tests on the KCSAN kernel
 #   make check-nobpf  both kernels built with CONFIG_IOPF_BPF=n boot and work as stock
 #   make stress   10^6 page requests against policy, device and queue churn (STRESS_REQUESTS=N)
 #   make patches  write the kernel side as a patch series per kernel to build/patches/<kernel>
@@ -38,7 +39,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
 
-.PHONY: FORCE all deps kernel userspace tools check check-full check-debug check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
+.PHONY: FORCE all deps kernel userspace tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -94,13 +95,18 @@ check: deps
 	@$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
 	@IOPF_KERNELS="$(KERNELS)" selftests/run $(FILTER)
 
-# The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS; kernel/debug.config).
-# Several times slower than make check under TCG, so not part of it.
-check-debug: kernel
-	@$(MAKE) -s userspace
-	@kernel/build.sh debug-kernel
-	@IOPF_BZIMAGE=$(dir $(KOBJ))obj-debug/arch/x86/boot/bzImage IOPF_DEBUG_KERNEL=1 \
-		IOPF_VM_TIMEOUT=$${IOPF_VM_TIMEOUT:-5400} selftests/run --vm $(FILTER)
+# The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS;
+# kernel/debug.config), and the race and CI-size stress tests on the KCSAN
+# kernel (kernel/kcsan.config), on each kernel of KERNELS (FILTER=name;
+# each word of it picks tests).
+# Several times slower than make check under TCG, so not part of it
+# (docs/testing.md has their times).
+KCSAN_FILTER := iopf/race iopf/stress vm/gate_config
+check-debug check-kcsan: deps
+	@for k in 6.12 $(filter-out 6.12,$(KERNELS)); do IOPF_KERNEL=$$k kernel/build.sh kernel || exit 1; done
+	@$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
+	@IOPF_KERNELS="$(KERNELS)" selftests/run-variant $(@:check-%=%) \
+		'$(or $(FILTER),$(if $(filter check-kcsan,$@),$(KCSAN_FILTER)))'
 
 # Series hygiene: each kernel built with CONFIG_IOPF_BPF=n boots, iopfctl
 # says the kernel lacks it, and the stock fault path and the tracepoints
@@ -131,12 +137,16 @@ demo: kernel
 	@tools/demo
 
 # Benchmarks: ratios measured in one boot, never pass/fail
-# ... on a kernel without lockdep (kernel/build.sh bench-kernel)
+# ... on a kernel without lockdep (kernel/build.sh bench-kernel), then the
+# no-policy path with CONFIG_IOPF_BPF=y against =n from BENCH_BOOTS (5)
+# boots of each (tools/bench/stock-row)
 bench: kernel
 	@$(MAKE) -s userspace
 	@kernel/build.sh bench-kernel
 	@set -o pipefail; tools/vm/run -t 1800 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
 		build/iopf-kbench $(BENCH_ARGS) | tee build/bench.txt
+	@# CONFIG_IOPF_BPF=y vs =n without a policy, over several boots
+	@set -o pipefail; tools/bench/stock-row $(BENCH_BOOTS) | tee -a build/bench.txt
 
 # The stress test at full scale; make check runs it at CI size
 STRESS_REQUESTS ?= 1000000

@@ -24,8 +24,14 @@
 #                makes every lock and RCU section cost microseconds.
 # debug-kernel:  the test kernel plus kernel/debug.config (KASAN, kmemleak,
 #                DEBUG_OBJECTS), in obj-debug, for make check-debug.
+# bench-nobpf-kernel: the benchmark kernel with CONFIG_IOPF_BPF=n, in
+#                obj-bench-nobpf, for make bench's stock row.
+# kcsan-kernel:  the test kernel plus kernel/kcsan.config (KCSAN), in
+#                obj-kcsan, for make check-kcsan.
 # nobpf-kernel:  the test kernel with CONFIG_IOPF_BPF=n (and so without its
 #                KUnit tests), in obj-nobpf, for make check-nobpf.
+# nobpf-object:  only drivers/iommu/io-pgfault.o of that kernel, in the same
+#                obj-nobpf, for selftests/host/no_policy_code.sh.
 # bisect-check:  the series as make patches writes it, applied one patch at
 #                a time to the tree, each step built (bzImage, the test
 #                kernel's config) in obj-bisect; the tree is restored after.
@@ -267,20 +273,46 @@ with_debug() {
 	cat - "$REPO/kernel/debug.config"
 }
 
+with_kcsan() {
+	cat - "$REPO/kernel/kcsan.config"
+}
+
 # The option off, and every option that depends on it gone (its KUnit
 # tests), so that each line left can be checked
 without_iopf_bpf() {
 	sed -e 's/^CONFIG_IOPF_BPF=y$/# CONFIG_IOPF_BPF is not set/' -e '/^CONFIG_IOPF_BPF_[A-Z0-9_]*=/d'
 }
 
-build_nobpf_kernel() {
+# The benchmark kernel with CONFIG_IOPF_BPF=n (make bench's stock row)
+no_lockdep_without_iopf_bpf() {
+	no_lockdep | without_iopf_bpf
+}
+
+nobpf_config() {
 	variant_config nobpf without_iopf_bpf
 	# Checked before the build: a kernel with the option on is no answer
 	if grep -q '^CONFIG_IOPF_BPF' "$KOBJ/.config"; then
 		log "nobpf: CONFIG_IOPF_BPF or an option of it is still set in $KOBJ/.config"
 		exit 1
 	fi
+}
+
+build_nobpf_kernel() {
+	nobpf_config
 	variant_build nobpf "the test kernel with CONFIG_IOPF_BPF=n"
+}
+
+build_nobpf_object() {
+	local o=drivers/iommu/io-pgfault.o build_log
+	nobpf_config
+	build_log=$REPO/build/kernel-nobpf-object$KLINK_SUFFIX.log
+	log "building $o in $KOBJ (log: ${build_log#"$REPO/"})"
+	if ! kmake "$KOBJ" "$o" >"$build_log" 2>&1; then
+		tail -n 40 "$build_log" >&2
+		log "nobpf $o build failed (full log: $build_log)"
+		exit 1
+	fi
+	log "done: $KOBJ/$o"
 }
 
 # Every patch of the series builds on its own: apply the standalone series
@@ -339,7 +371,7 @@ debian_check() {
 mkdir -p "$REPO/build"
 KFRAGMENT=$(merged_fragment)
 case "${1:-kernel}" in
-tree | config | kernel | debian-check | bench-kernel | debug-kernel | nobpf-kernel | bisect-check) machine_lock kernel ;;
+tree | config | kernel | debian-check | bench-kernel | debug-kernel | kcsan-kernel | nobpf-kernel | nobpf-object | bench-nobpf-kernel | bisect-check) machine_lock kernel ;;
 esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
@@ -349,7 +381,10 @@ debian-check) debian_check ;;
 verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
 bench-kernel) build_variant bench "the benchmark kernel" no_lockdep ;;
 debug-kernel) build_variant debug "the debug kernel (about 9 min cold)" with_debug ;;
+kcsan-kernel) build_variant kcsan "the KCSAN kernel" with_kcsan ;;
+bench-nobpf-kernel) build_variant bench-nobpf "the benchmark kernel with CONFIG_IOPF_BPF=n" no_lockdep_without_iopf_bpf ;;
 nobpf-kernel) build_nobpf_kernel ;;
+nobpf-object) build_nobpf_object ;;
 bisect-check) bisect_check ;;
 vars) print_kvars ;;
 *) log "unknown step $1"; exit 2 ;;

@@ -51,8 +51,11 @@ for t in $TOOLS; do
 done
 # And a duration ends a tool by itself: its exit status and when it ended
 # are kept, so that waiting for the other four does not count against it
+# (90 s; 300 on the debug kernel, where the five start-ups at once took 92)
+bound=90
+[ -z "${IOPF_DEBUG_KERNEL:-}" ] || bound=300
 (
-	timeout -k 5 90 bpftrace tools/iopftop.bt 2 >"$T/duration.out" 2>&1
+	timeout -k 5 $bound bpftrace tools/iopftop.bt 2 >"$T/duration.out" 2>&1
 	echo "$? $SECONDS" >"$T/duration.end"
 ) &
 dpid=$!
@@ -132,9 +135,9 @@ expect_match '^@decisions\[quarantine, respond, 1, obeyed\]: 3$' "iopfpolicy: qu
 expect_match '^@decisions\[quarantine, respond, 0, default\]: 8$' "iopfpolicy: and let the other 8 groups through" "$out"
 expect_match '^@decisions\[quarantine, group, 0, default\]: 13$' "iopfpolicy: group asked for all 13 requests" "$out"
 
-# Started with the others, 2 s after its BEGIN: its 90 s bound is for a
-# start that never ends
-[ $rc = 0 ] && [ $took -lt 90 ]; tap_result $? "iopftop.bt 2 stops by itself" "rc=$rc after $took s: $(cat "$T/duration.out")"
+# Started with the others, 2 s after its BEGIN: its bound is for a start
+# that never ends
+[ $rc = 0 ] && [ $took -lt $bound ]; tap_result $? "iopftop.bt 2 stops by itself" "rc=$rc after $took s: $(cat "$T/duration.out")"
 rm -rf "$T"
 
 # An ejection shows as it happens.  Its own bpftrace run, after the four:

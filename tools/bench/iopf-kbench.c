@@ -4,6 +4,7 @@
  * kernel, in one boot.
  *
  *   iopf-kbench [--rounds R] [--faults N] [--latency M] [--smoke] [--verbose]
+ *   iopf-kbench --stock [--rounds R] [--faults N]
  *
  * Every sample is one IOMMU_TEST_OP_IOPF_BENCH call: the mock IOMMU reports
  * the same page request N times in a loop in the kernel and returns the
@@ -26,6 +27,11 @@
  * from the iopf_response tracepoint, for a policy's answer and for iommufd
  * delivering to a responder blocked in poll() that writes the response at
  * once.
+ *
+ * --stock measures only the no-policy path and the floor, and needs no
+ * iopf_ops (it runs on a CONFIG_IOPF_BPF=n kernel too): its last line gives
+ * the no-policy cost in floors, which tools/bench/stock-row compares across
+ * boots of the =y and =n kernels.
  *
  * Run by `make bench` on a kernel without lockdep; `--smoke` (tiny N, one
  * round, at most 4 policies) runs in `make check` so that it cannot rot.
@@ -63,7 +69,7 @@
 
 static struct {
 	int rounds, faults, latency, policies;
-	bool verbose;
+	bool verbose, stock;
 } opt = { .rounds = 15, .faults = 10000, .latency = 2000,
 	  .policies = MAX_POLICIES };
 
@@ -503,6 +509,11 @@ static void setup(void)
 		die("IOMMU_TEST_OP_IOPF_USER_PASID_TABLE", ret);
 	pasid_table_was = was;
 
+	probe = bench_probe__open_and_load();
+	if (!probe)
+		die("load the fentry program", errno);
+	if (opt.stock)
+		return;
 	for (i = 0; i < opt.policies; i++) {
 		global[i] = bench_passthrough__open();
 		scoped[i] = bench_passthrough__open();
@@ -521,8 +532,7 @@ static void setup(void)
 	}
 	pass3 = bench_pass3__open_and_load();
 	answer = bench_answer__open_and_load();
-	probe = bench_probe__open_and_load();
-	if (!pass3 || !answer || !probe)
+	if (!pass3 || !answer)
 		die("load the benchmark programs", errno);
 }
 
@@ -608,6 +618,36 @@ static void print_row(enum cfg c, const char *goal, double limit,
 	putchar('\n');
 }
 
+/*
+ * --stock: the no-policy path and the floor only.  The floor's overhead
+ * (its sample minus the adjacent no-policy sample) is one BPF call through
+ * a trampoline, the same code with CONFIG_IOPF_BPF=y or =n: the unit that
+ * lets boots of the two kernels be compared.
+ */
+static int stock_only(void)
+{
+	double over[MAX_ROUNDS], none, unit;
+	int r, c;
+
+	for (c = NONE; c <= FLOOR; c++)
+		measure(c, -1);
+	for (r = 0; r < opt.rounds; r++) {
+		for (c = NONE; c <= FLOOR; c++)
+			measure(c, r);
+		over[r] = rows[FLOOR].s[r] - rows[FLOOR].ref[r];
+	}
+	none = median(rows[NONE].s, rows[NONE].n, NULL);
+	unit = median(over, opt.rounds, NULL);
+	printf("iopf-kbench --stock: %d rounds x %d page requests per sample; kernel %s lockdep, %s\n",
+	       opt.rounds, opt.faults, access("/proc/lockdep", F_OK) ? "without" : "WITH",
+	       access("/sys/kernel/debug/iopf", F_OK) ? "no iopf-bpf (CONFIG_IOPF_BPF=n)" :
+	       "iopf-bpf built in, no policy attached");
+	printf("no policy: %.0f ns/fault; floor overhead: %.0f ns; no policy in floors: %.3f\n",
+	       none, unit, unit > 0 ? none / unit : NAN);
+	cleanup();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -616,6 +656,7 @@ int main(int argc, char **argv)
 		{ "latency", required_argument, NULL, 'l' },
 		{ "smoke", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "stock", no_argument, NULL, 'S' },
 		{ 0 }
 	};
 	double cpu2[2][MAX_ROUNDS], r2;
@@ -628,6 +669,7 @@ int main(int argc, char **argv)
 		case 'n': opt.faults = atoi(optarg); break;
 		case 'l': opt.latency = atoi(optarg); break;
 		case 'v': opt.verbose = true; break;
+		case 'S': opt.stock = true; opt.policies = 0; break;
 		case 's':
 			opt.rounds = 1;
 			opt.faults = 200;
@@ -635,7 +677,8 @@ int main(int argc, char **argv)
 			opt.policies = 4;
 			break;
 		default:
-			fprintf(stderr, "usage: iopf-kbench [--rounds R] [--faults N] [--latency M] [--smoke] [--verbose]\n");
+			fprintf(stderr, "usage: iopf-kbench [--rounds R] [--faults N] [--latency M] [--smoke] [--verbose]\n"
+					"       iopf-kbench --stock [--rounds R] [--faults N]\n");
 			return 2;
 		}
 	}
@@ -666,6 +709,9 @@ int main(int argc, char **argv)
 	rows[EVENTS_ON].name = "iopf trace events on, no policy";
 	rows[DELIVER_NONE].name = "no policy: iommufd queues the group";
 	rows[DELIVER_ANSWER].name = "auto-response policy answers it";
+
+	if (opt.stock)
+		return stock_only();
 
 	for (c = 0; c < NR_CFG; c++)
 		measure(c, -1);

@@ -148,11 +148,19 @@ static struct device *kt_get_device(const char *name)
 	return NULL;
 }
 
+/*
+ * A test's policies sit on the framework's live lists: a fault of another
+ * thread (a real device, or the mock) may reach a global one.  It gets the
+ * default, as if the policy were not there, and is not recorded.
+ */
 static int kt_answer(unsigned int n, u32 cb, const struct iopf_ctx *ctx)
 {
 	struct kt *kt = kt_of_current();
-	struct kt_slot *s = &kt->slot[n];
+	struct kt_slot *s;
 
+	if (!kt)
+		return IOPF_DEFAULT;
+	s = &kt->slot[n];
 	s->calls[cb]++;
 	s->ctx = *ctx;
 	if (kt->nr_log < KT_LOG)
@@ -164,6 +172,9 @@ static void kt_exit(unsigned int n, const struct iopf_exit_info *info)
 {
 	struct kt *kt = kt_of_current();
 
+	/* The test detaches its policies itself: no exit() runs elsewhere */
+	if (WARN_ON_ONCE(!kt))
+		return;
 	kt->slot[n].exits++;
 	kt->slot[n].exit = *info;
 }
@@ -1454,6 +1465,27 @@ static void kt_counts_rebuilt_at_attach(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 1);
 }
 
+/*
+ * A global test policy sees faults of other threads too (a real device's,
+ * the mock's): there it answers the default and records nothing.
+ */
+static void kt_other_thread_gets_default(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct iopf_ctx ctx = {};
+	int ret;
+
+	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	/* As the fault thread of another device calls it: no current test */
+	current->kunit_test = NULL;
+	ret = kt_ops[0].respond(&ctx);
+	current->kunit_test = test;
+	KUNIT_EXPECT_EQ(test, ret, IOPF_DEFAULT);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
+	KUNIT_EXPECT_EQ(test, kt_ops[0].respond(&ctx), IOPF_RESPOND_INVALID);
+}
+
 static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_bad_setup_without_policy),
 	KUNIT_CASE(kt_bad_setup_with_default),
@@ -1467,6 +1499,7 @@ static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_first_request_fixes_route),
 	KUNIT_CASE(kt_first_request_fixes_bad_setup),
 	KUNIT_CASE(kt_counts_rebuilt_at_attach),
+	KUNIT_CASE(kt_other_thread_gets_default),
 	{}
 };
 

@@ -165,7 +165,13 @@ DECLARE_STATIC_KEY_FALSE(iopf_bpf_attached);
 extern unsigned long iopf_bpf_dev_filter[BITS_TO_LONGS(1 << IOPF_BPF_DEV_FILTER_BITS)];
 extern unsigned int iopf_bpf_nr_global;
 
-static inline bool iopf_bpf_active(void)
+/*
+ * The wrappers that iommu_report_device_fault() calls are __always_inline:
+ * under -Os (the test kernels) gcc kept iopf_bpf_finish() out of line, a
+ * call on every fault with no policy attached that a kernel without
+ * CONFIG_IOPF_BPF does not make (selftests/host/no_policy_code.sh).
+ */
+static __always_inline bool iopf_bpf_active(void)
 {
 	return static_branch_unlikely(&iopf_bpf_attached);
 }
@@ -191,7 +197,7 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
  * policy routed to), or NULL if none has a fault handler: the caller then
  * takes the bad-setup path and @verdict is left empty.
  */
-static inline struct iommu_attach_handle *
+static __always_inline struct iommu_attach_handle *
 iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		struct iommu_attach_handle *handle,
 		struct iopf_bpf_verdict *verdict)
@@ -217,8 +223,9 @@ void iopf_bpf_device_release(struct device *dev);
  * Return: true if @group was answered and freed, false if it goes on to
  * its handler.
  */
-static inline bool iopf_bpf_respond(struct iopf_group *group,
-				    const struct iopf_bpf_verdict *verdict)
+static __always_inline bool
+iopf_bpf_respond(struct iopf_group *group,
+		 const struct iopf_bpf_verdict *verdict)
 {
 	return verdict->respond && __iopf_bpf_respond(group, verdict);
 }
@@ -233,7 +240,7 @@ void __iopf_bpf_sync_routes(void);
  * Called on every return of iommu_report_device_fault() after the handle
  * may have been used; a no-op unless the request was routed.
  */
-static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
+static __always_inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
 	if (verdict->srcu_held)
 		__iopf_bpf_finish(verdict);
@@ -244,7 +251,8 @@ static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
  * this PASID's requests: the RID may have left its fault queue since the
  * decision, and a missing fault parameter is then no driver bug.
  */
-static inline bool iopf_bpf_routed(const struct iopf_bpf_verdict *verdict)
+static __always_inline bool
+iopf_bpf_routed(const struct iopf_bpf_verdict *verdict)
 {
 	return verdict->routed;
 }
@@ -279,15 +287,15 @@ void __iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid);
 void iopf_bpf_partials_init(struct iommu_fault_param *param);
 void iopf_bpf_partials_freed(struct iommu_fault_param *param);
 
-static inline void iopf_bpf_partial_parked(struct iommu_fault_param *param,
-					   u32 grpid)
+static __always_inline void
+iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
 {
 	if (iopf_bpf_active())
 		__iopf_bpf_partial_parked(param, grpid);
 }
 
-static inline void iopf_bpf_partials_gathered(struct iommu_fault_param *param,
-					      u32 grpid)
+static __always_inline void
+iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid)
 {
 	if (iopf_bpf_active())
 		__iopf_bpf_partials_gathered(param, grpid);
