@@ -121,11 +121,6 @@ static int fail_nth(int nth)
 	return ok ? 0 : -1;
 }
 
-/*
- * Report a fault whose group allocation fails.  The trigger ioctl passes
- * iommufd's own injection points first (a failure there is an error before
- * the fault is reported): move on until the fault gets through.
- */
 static void write_file(const char *path, const char *value)
 {
 	int fd = open(path, O_WRONLY);
@@ -139,44 +134,16 @@ static void write_file(const char *path, const char *value)
 
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 
-/*
- * With the fault-injection stack filter (CONFIG_FAULT_INJECTION_STACKTRACE_
- * FILTER, the debug kernel), let only allocations made inside
- * iommu_report_device_fault() fail.  kmemleak allocates its own record of
- * each allocation right after it and survives a failure there from a
- * reserve pool: counting fail-nth points through it, the injected failure
- * would land in kmemleak and the fault would go through.  Returns whether
- * the filter was set (to be put back by aim_anywhere()).
- */
-static bool aim_at_report(void)
+/* The injection points this thread has left to pass, -1 if unreadable */
+static int fail_nth_left(void)
 {
-	unsigned long long a, start = 0, end = ~0ULL;
-	char line[256], name[200], t;
-	FILE *ks;
+	char buf[16] = "";
+	int fd = open("/proc/thread-self/fail-nth", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
-	if (access(FAILSLAB "require-start", W_OK))
-		return false;
-	ks = fopen("/proc/kallsyms", "r");
-	if (!ks)
-		return false;
-	while (fgets(line, sizeof(line), ks))
-		if (sscanf(line, "%llx %c %199s", &a, &t, name) == 3 &&
-		    !strcmp(name, "iommu_report_device_fault"))
-			start = a;
-	rewind(ks);
-	/* Its end: the next symbol up (kallsyms is not sorted everywhere) */
-	while (start && fgets(line, sizeof(line), ks))
-		if (sscanf(line, "%llx %c %199s", &a, &t, name) == 3 &&
-		    a > start && a < end)
-			end = a;
-	fclose(ks);
-	if (!start || end == ~0ULL)
-		return false;
-	snprintf(line, sizeof(line), "%llu", start);
-	write_file(FAILSLAB "require-start", line);
-	snprintf(line, sizeof(line), "%llu", end);
-	write_file(FAILSLAB "require-end", line);
-	return true;
+	if (fd >= 0)
+		close(fd);
+	return n > 0 ? atoi(buf) : -1;
 }
 
 static void aim_anywhere(void)
@@ -185,11 +152,64 @@ static void aim_anywhere(void)
 	write_file(FAILSLAB "require-end", "18446744073709551615");
 }
 
+/*
+ * With the fault-injection stack filter (CONFIG_FAULT_INJECTION_STACKTRACE_
+ * FILTER, the debug kernel), let only allocations made inside
+ * iommu_report_device_fault() fail.  kmemleak allocates its own record of
+ * each allocation right after it and survives a failure there from a
+ * reserve pool: counting fail-nth points through it, the injected failure
+ * would land in kmemleak and the fault would go through.  The filter is
+ * global: put back at exit and after each abort.  Returns 1 if set, 0
+ * without the filter, -1 if the filter exists but the function was not
+ * found in /proc/kallsyms.
+ */
+static int aim_at_report(void)
+{
+	static unsigned long long start, end = ~0ULL;
+	char line[256], name[200], t;
+	unsigned long long a;
+	FILE *ks;
+
+	if (access(FAILSLAB "require-start", W_OK))
+		return 0;
+	if (!start) {
+		ks = fopen("/proc/kallsyms", "r");
+		if (!ks)
+			return -1;
+		while (fgets(line, sizeof(line), ks))
+			if (sscanf(line, "%llx %c %199s", &a, &t, name) == 3 &&
+			    !strcmp(name, "iommu_report_device_fault"))
+				start = a;
+		rewind(ks);
+		/* Its end: the next symbol up (kallsyms is not sorted everywhere) */
+		while (start && fgets(line, sizeof(line), ks))
+			if (sscanf(line, "%llx %c %199s", &a, &t, name) == 3 &&
+			    a > start && a < end)
+				end = a;
+		fclose(ks);
+		if (!start || end == ~0ULL) {
+			start = 0;
+			return -1;
+		}
+		atexit(aim_anywhere);
+	}
+	snprintf(line, sizeof(line), "%llu", start);
+	write_file(FAILSLAB "require-start", line);
+	snprintf(line, sizeof(line), "%llu", end);
+	write_file(FAILSLAB "require-end", line);
+	return 1;
+}
+
+/*
+ * Report a fault whose group allocation fails.  The trigger ioctl passes
+ * iommufd's own injection points first (a failure there is an error before
+ * the fault is reported): move on until the fault gets through, which it
+ * may only do by passing the injected failure.
+ */
 static int fire_abort(int i, struct mock_fault *f, int *result)
 {
 	static bool armed;
-	bool aimed;
-	int nth, err = -1;
+	int aimed, nth, err = -1;
 
 	/* GFP_KERNEL allocations fail only with ignore-gfp-wait off */
 	if (!armed) {
@@ -198,13 +218,23 @@ static int fire_abort(int i, struct mock_fault *f, int *result)
 		armed = true;
 	}
 	aimed = aim_at_report();
+	if (aimed < 0) {
+		fprintf(stderr, "iopf-fire: the fault-injection stack filter is there, but not iommu_report_device_fault in /proc/kallsyms\n");
+		return -1;
+	}
 	for (nth = 1; nth <= 16 && err; nth++) {
 		if (fail_nth(nth)) {
 			fprintf(stderr, "iopf-fire: fail-nth: %s (needs CONFIG_FAULT_INJECTION_DEBUG_FS, FAILSLAB)\n",
 				strerror(errno));
-			return -1;
+			err = -1;
+			break;
 		}
 		err = mock_fault(&devs[i], f, result);
+		if (!err && fail_nth_left() > 0) {
+			fprintf(stderr, "iopf-fire: the fault was reported without reaching the injected failure\n");
+			err = -1;
+			break;
+		}
 	}
 	fail_nth(0);
 	if (aimed)

@@ -56,21 +56,34 @@ done
 printf '[    1.0] kmemleak: Kernel memory leak detector initialized (mem pool available: 15000)\n[    1.1] kasan: KernelAddressSanitizer initialized (generic)\n' >"$log"
 tools/vm/dmesg-gate "$log" 2>/dev/null
 tap_result $? "the gate passes a clean boot log with the checkers' banners"
-# KCSAN kernel (make check-kcsan): a report whose title names a function
-# of drivers/iommu fails the gate; any other is listed and passes
+# KCSAN kernel (make check-kcsan): a report that names a function of
+# drivers/iommu (in its title or a stack) fails the gate; any other is
+# listed and passes, and hides nothing that follows it
 syms=$(mktemp) outside=$(mktemp)
 echo iopf_bpf_decide >"$syms"
-kcsan_log() {	# kcsan_log TITLE
-	printf '[    1.0] ====================\n[    1.1] BUG: KCSAN: %s\n[    1.2]  f+0x1/0x2\n[    1.3] ====================\n' "$1" >"$log"
+kcsan_log() {	# kcsan_log TITLE FRAME [LINE AFTER]
+	printf '[    1.0] ====================\n[    1.1] BUG: KCSAN: %s\n[    1.2]  %s+0x1/0x2\n%s' "$1" "$2" "${3:-}" >"$log"
+	[ -n "${3:-}" ] || printf '[    1.3] ====================\n' >>"$log"
 }
-kcsan_log 'data-race in iopf_bpf_decide / tick_sched_do_timer'
-! IOPF_GATE_KCSAN_SYMBOLS=$syms IOPF_GATE_KCSAN_OUTSIDE=$outside tools/vm/dmesg-gate "$log" 2>/dev/null
-tap_result $? "the gate flags a KCSAN report that names a function of drivers/iommu"
-kcsan_log 'data-race in tick_sched_do_timer / tick_nohz_idle_stop_tick'
-IOPF_GATE_KCSAN_SYMBOLS=$syms IOPF_GATE_KCSAN_OUTSIDE=$outside tools/vm/dmesg-gate "$log" 2>/dev/null
+kcsan_gate() {
+	IOPF_GATE_KCSAN_SYMBOLS=$syms IOPF_GATE_KCSAN_OUTSIDE=$outside tools/vm/dmesg-gate "$log" 2>/dev/null
+}
+kcsan_log 'data-race in iopf_bpf_decide / tick_sched_do_timer' iopf_bpf_decide
+! kcsan_gate
+tap_result $? "the gate flags a KCSAN report titled with a function of drivers/iommu"
+kcsan_log 'data-race in strscpy / tick_sched_do_timer' iopf_bpf_decide
+! kcsan_gate
+tap_result $? "the gate flags a KCSAN report with a drivers/iommu function in a stack"
+kcsan_log 'data-race in tick_sched_do_timer / tick_nohz_idle_stop_tick' tick_sched_do_timer
+kcsan_gate
 tap_result $? "the gate passes a KCSAN report outside drivers/iommu"
 expect_match '^data-race in tick_sched_do_timer / tick_nohz_idle_stop_tick$' \
 	"the gate lists the KCSAN report outside drivers/iommu" "$(cat "$outside")"
+kcsan_log 'data-race in tick_sched_do_timer / tick_nohz_idle_stop_tick' tick_sched_do_timer \
+	'[    1.3] WARNING: CPU: 0 PID: 1 at kernel/x.c:1 f+0x1/0x2\n'
+! kcsan_gate
+tap_result $? "a KCSAN report outside drivers/iommu hides no report after it"
+kcsan_log 'data-race in tick_sched_do_timer / tick_nohz_idle_stop_tick' tick_sched_do_timer
 ! tools/vm/dmesg-gate "$log" 2>/dev/null
 tap_result $? "without the KCSAN symbols, the gate flags any KCSAN report"
 rm -f "$log" "$syms" "$outside"

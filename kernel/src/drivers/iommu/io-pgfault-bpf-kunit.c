@@ -1467,7 +1467,9 @@ static void kt_counts_rebuilt_at_attach(struct kunit *test)
 
 /*
  * A global test policy sees faults of other threads too (a real device's,
- * the mock's): there it answers the default and records nothing.
+ * the mock's): there it answers the default and records nothing.  Checked
+ * on the callback itself, called as such a thread would (no current test):
+ * a real fault from another thread is not arranged here.
  */
 static void kt_other_thread_gets_default(struct kunit *test)
 {
