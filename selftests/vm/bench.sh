@@ -18,6 +18,13 @@ for row in 'no policy' 'floor: empty fentry program' 'pass-through, 1 callback' 
 	'iommufd to a responder in poll' 'policy auto-response' 'iommufd / policy'; do
 	expect_match "$row.* [0-9.]+" "bench: the table has a row for '$row'" "$out"
 done
+# --stock: the no-policy path in floors, without any policy loaded
+out=$(${IOPF_KBENCH:-build/iopf-kbench} --stock --rounds 1 --faults 200 2>&1)
+tap_result $? "bench: iopf-kbench --stock exits 0" "$out"
+expect_match '^iopf-kbench --stock: .*, iopf-bpf built in, no policy attached$' \
+	"bench: --stock names the kernel it ran on" "$out"
+expect_match '^no policy: [0-9]+ ns/fault; floor overhead: -?[0-9]+ ns; no policy in floors: (-?[0-9.]+|-?nan)$' \
+	"bench: --stock prints the no-policy path in floors" "$out"
 # The benchmark leaves nothing attached behind it
 expect_match '^attached 0$' "bench: no policy left attached" \
 	"$(cat /sys/kernel/debug/iopf/stats)"
