@@ -35,9 +35,9 @@ export CCACHE_NOHASHDIR := 1
 LIBBPF := $(B)/libbpf
 BPFTOOL := $(B)/bpftool/bpftool
 VMLINUX_H := $(B)/vmlinux.h
-CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(REPO)/include/uapi -I$(LIBBPF)/include -I$(B)/include
+CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/uapi -I$(REPO)/bpf
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
 .PHONY: FORCE all deps kernel userspace tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
@@ -49,7 +49,7 @@ kernel: deps
 	@kernel/build.sh kernel
 
 # libbpf, bpftool and vmlinux.h from the tree we boot, so they match it.
-tools: $(LIBBPF)/libbpf.a $(BPFTOOL) $(VMLINUX_H)
+tools: $(LIBBPF)/libbpf.a $(BPFTOOL) $(VMLINUX_H) $(IOPF_ENUMS_H)
 
 $(LIBBPF)/libbpf.a: | $(KOBJ)/vmlinux
 	@mkdir -p $(LIBBPF)
@@ -80,6 +80,14 @@ FORCE:
 $(VMLINUX_H): $(KOBJ)/vmlinux $(BPFTOOL)
 	$(BPFTOOL) btf dump file $(KOBJ)/vmlinux format c >$@.tmp && mv $@.tmp $@
 
+# The kernel's iopf-bpf enums for user-space tests, from its BTF: they are
+# kernel types, not uapi (tools/lib/btf-enums)
+IOPF_ENUMS_H := $(B)/include/iopf_kernel_enums.h
+$(IOPF_ENUMS_H): $(VMLINUX_H) tools/lib/btf-enums
+	@mkdir -p $(dir $@)
+	tools/lib/btf-enums $< iopf_action iopf_exit_kind iopf_decision_outcome \
+		iopf_response_source >$@.tmp && mv $@.tmp $@
+
 include bpf/Makefile.inc
 include user/Makefile.inc
 include selftests/Makefile.inc
@@ -93,7 +101,7 @@ check: deps
 	@for k in 6.12 $(filter-out 6.12,$(KERNELS)); do IOPF_KERNEL=$$k kernel/build.sh kernel || exit 1; done
 	@# -j: the objects and programs are independent; about 2x faster on 2 cores
 	@$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
-	@IOPF_KERNELS="$(KERNELS)" selftests/run $(FILTER)
+	@IOPF_KERNELS="$(KERNELS)" selftests/run '$(FILTER)'
 
 # The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS;
 # kernel/debug.config), and the race and CI-size stress tests on the KCSAN
@@ -117,7 +125,7 @@ check-nobpf: deps
 	@for k in 6.12 $(filter-out 6.12,$(KERNELS)); do IOPF_KERNEL=$$k kernel/build.sh kernel || exit 1; done
 	@for k in $(KERNELS); do IOPF_KERNEL=$$k kernel/build.sh nobpf-kernel || exit 1; done
 	@$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
-	@IOPF_NOBPF=1 IOPF_KERNELS="$(KERNELS)" selftests/run --vm $(FILTER)
+	@IOPF_NOBPF=1 IOPF_KERNELS="$(KERNELS)" selftests/run --vm '$(FILTER)'
 
 # Every VM test on every kernel, the user-space ones too (make check runs
 # those on the first kernel only: two full suites took 7 min 56 s warm,

@@ -4,7 +4,7 @@
  *
  * Counts page requests per (device, PASID, permission) and page responses
  * by code and by the path that sent them (handler, policy, bad setup,
- * abort, device removal).  It returns IOPF_DEFAULT for everything, so
+ * abort, device removal).  It returns IOPF_ACT_DEFAULT for everything, so
  * attaching it changes no fault's fate; it is the first thing to load on a
  * machine whose faults you want to understand.
  *
@@ -32,15 +32,15 @@ __u64 responses_success, responses_invalid, responses_failure;
 __u64 by_handler, by_policy, by_bad_setup, by_abort, by_removal;
 
 SEC("struct_ops")
-int BPF_PROG(observe_group, const struct iopf_ctx *fault)
+int BPF_PROG(observe_decide, IOPF_DECIDE_ARGS)
 {
 	struct observe_key key = {
-		.pasid = fault->pasid_valid ? fault->pasid : IOPF_ANY_PASID,
-		.perm = fault->perm,
+		.pasid = iopf_has_pasid(req) ? req->pasid : IOPF_ANY_PASID,
+		.perm = req->perm,
 	};
 	__u64 one = 1, *count;
 
-	iopf_dev_name(key.dev, fault);
+	iopf_dev_name(key.dev, dn);
 	count = bpf_map_lookup_elem(&requests_by_device, &key);
 	if (count)
 		__sync_fetch_and_add(count, 1);
@@ -48,16 +48,15 @@ int BPF_PROG(observe_group, const struct iopf_ctx *fault)
 		bpf_map_update_elem(&requests_by_device, &key, &one, BPF_NOEXIST);
 
 	iopf_count(requests);
-	if (fault->last_page)
+	if (iopf_last(req))
 		iopf_count(last_requests);
 	else
 		iopf_count(partial_requests);
-	if (!fault->has_default_handle)
+	if (!bpf_iopf_has_handler(dn))
 		iopf_count(unhandled_requests);
-	return IOPF_DEFAULT;
+	return IOPF_ACT_DEFAULT;
 }
 
-/* Every response, whoever sends it (iopf:iopf_response tracepoint) */
 SEC("tp_btf/iopf_response")
 int BPF_PROG(observe_response, struct device *dev,
 	     const struct iommu_page_response *resp, u32 source, u64 reported_ns)
@@ -78,6 +77,6 @@ int BPF_PROG(observe_response, struct device *dev,
 }
 
 IOPF_POLICY(observe) = {
-	.group = (void *)observe_group,
+	.decide = (void *)observe_decide,
 	.name = "observe",
 };

@@ -30,27 +30,27 @@ struct {
 __u64 dropped_total;
 
 SEC("struct_ops")
-int BPF_PROG(partial_cap_group, const struct iopf_ctx *fault)
+int BPF_PROG(partial_cap_decide, IOPF_DECIDE_ARGS)
 {
-	char dev[IOPF_DEV_NAME_LEN];
+	char name[IOPF_DEV_NAME_LEN] = {};
 	__u64 one = 1, *count;
 
-	if (fault->last_page ||
-	    (fault->nr_partial < max_per_device &&
-	     fault->nr_partial_grpid < max_per_grpid))
-		return IOPF_DEFAULT;
+	if (iopf_last(req) ||
+	    (bpf_iopf_nr_partial(dn) < max_per_device &&
+	     bpf_iopf_nr_partial_group(dn) < max_per_grpid))
+		return IOPF_ACT_DEFAULT;
 
-	iopf_dev_name(dev, fault);
-	count = bpf_map_lookup_elem(&dropped, dev);
+	iopf_dev_name(name, dn);
+	count = bpf_map_lookup_elem(&dropped, name);
 	if (count)
 		__sync_fetch_and_add(count, 1);
 	else
-		bpf_map_update_elem(&dropped, dev, &one, BPF_NOEXIST);
+		bpf_map_update_elem(&dropped, name, &one, BPF_NOEXIST);
 	iopf_count(dropped_total);
-	return IOPF_GROUP_DROP;
+	return IOPF_ACT_DROP;
 }
 
 IOPF_POLICY(partial_cap) = {
-	.group = (void *)partial_cap_group,
+	.decide = (void *)partial_cap_decide,
 	.name = "partial_cap",
 };

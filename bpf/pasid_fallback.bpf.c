@@ -20,19 +20,19 @@ char LICENSE[] SEC("license") = "GPL";
 __u64 routed, not_routable;
 
 SEC("struct_ops")
-int BPF_PROG(pasid_fallback_route, const struct iopf_ctx *fault)
+int BPF_PROG(pasid_fallback_decide, IOPF_DECIDE_ARGS)
 {
-	if (!fault->pasid_valid || fault->has_default_handle)
-		return IOPF_DEFAULT;
-	if (!bpf_iopf_rid_has_handler(fault)) {
+	if (!iopf_has_pasid(req) || bpf_iopf_has_handler(dn))
+		return IOPF_ACT_DEFAULT;
+	if (!bpf_iopf_rid_has_handler(dn)) {
 		iopf_count(not_routable);
-		return IOPF_DEFAULT;
+		return IOPF_ACT_DEFAULT;
 	}
 	iopf_count(routed);
-	return IOPF_ROUTE_RID;
+	return IOPF_ACT_ROUTE_RID;
 }
 
 IOPF_POLICY(pasid_fallback) = {
-	.route = (void *)pasid_fallback_route,
+	.decide = (void *)pasid_fallback_decide,
 	.name = "pasid_fallback",
 };

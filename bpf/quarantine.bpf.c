@@ -26,13 +26,14 @@ struct {
 
 __u64 quarantined, dropped_partials;
 
-static __always_inline __u64 *denied(const struct iopf_ctx *fault)
+static __always_inline __u64 *denied(struct iopf_decision *dn,
+				     const struct iommu_fault_page_request *req)
 {
-	struct iopf_match key = { .pasid = fault->pasid };
+	struct iopf_match key = { .pasid = req->pasid };
 	__u64 *hits = NULL;
 
-	iopf_dev_name(key.dev, fault);
-	if (fault->pasid_valid)
+	iopf_dev_name(key.dev, dn);
+	if (iopf_has_pasid(req))
 		hits = bpf_map_lookup_elem(&deny, &key);
 	if (!hits) {
 		key.pasid = IOPF_ANY_PASID;
@@ -42,28 +43,22 @@ static __always_inline __u64 *denied(const struct iopf_ctx *fault)
 }
 
 SEC("struct_ops")
-int BPF_PROG(quarantine_group, const struct iopf_ctx *fault)
+int BPF_PROG(quarantine_decide, IOPF_DECIDE_ARGS)
 {
-	if (fault->last_page || !denied(fault))
-		return IOPF_DEFAULT;
-	iopf_count(dropped_partials);
-	return IOPF_GROUP_DROP;
-}
-
-SEC("struct_ops")
-int BPF_PROG(quarantine_respond, const struct iopf_ctx *fault)
-{
-	__u64 *hits = denied(fault);
+	__u64 *hits = denied(dn, req);
 
 	if (!hits)
-		return IOPF_DEFAULT;
+		return IOPF_ACT_DEFAULT;
+	if (!iopf_last(req)) {
+		iopf_count(dropped_partials);
+		return IOPF_ACT_DROP;
+	}
 	__sync_fetch_and_add(hits, 1);
 	iopf_count(quarantined);
-	return IOPF_RESPOND_INVALID;
+	return IOPF_ACT_ANSWER_INVALID;
 }
 
 IOPF_POLICY(quarantine) = {
-	.group = (void *)quarantine_group,
-	.respond = (void *)quarantine_respond,
+	.decide = (void *)quarantine_decide,
 	.name = "quarantine",
 };

@@ -13,7 +13,8 @@
  *   burst=N   bucket size (default 100)
  *   answer_failure=0|1  answer FAILURE instead of INVALID (default 0); FAILURE makes
  *             a PCIe function disable PRI until reset: use it only to stop
- *             a device for good; the kernel refuses it for a VF.
+ *             a device for good.  A VF's groups are answered INVALID all
+ *             the same (the kernel refuses FAILURE for a VF).
  * Counters: per device, passed and shed groups; shed_total.
  */
 #include "iopf_common.bpf.h"
@@ -42,22 +43,26 @@ struct {
 __u64 shed_total;
 
 SEC("struct_ops")
-int BPF_PROG(storm_guard_respond, const struct iopf_ctx *fault)
+int BPF_PROG(storm_guard_decide, IOPF_DECIDE_ARGS)
 {
-	char dev[IOPF_DEV_NAME_LEN];
+	char name[IOPF_DEV_NAME_LEN] = {};
 	struct storm_bucket *b, fresh = {};
 	__u64 now = bpf_ktime_get_ns(), cap = burst * 1000000000ULL;
 	bool allow;
 
-	iopf_dev_name(dev, fault);
-	b = bpf_map_lookup_elem(&buckets, dev);
+	/* A group is let through or answered at its last request */
+	if (!iopf_last(req))
+		return IOPF_ACT_DEFAULT;
+
+	iopf_dev_name(name, dn);
+	b = bpf_map_lookup_elem(&buckets, name);
 	if (!b) {
 		fresh.tokens_x1e9 = cap;
 		fresh.last_ns = now;
-		bpf_map_update_elem(&buckets, dev, &fresh, BPF_NOEXIST);
-		b = bpf_map_lookup_elem(&buckets, dev);
+		bpf_map_update_elem(&buckets, name, &fresh, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&buckets, name);
 		if (!b)
-			return IOPF_DEFAULT;
+			return IOPF_ACT_DEFAULT;
 	}
 
 	bpf_spin_lock(&b->lock);
@@ -78,12 +83,14 @@ int BPF_PROG(storm_guard_respond, const struct iopf_ctx *fault)
 	bpf_spin_unlock(&b->lock);
 
 	if (allow)
-		return IOPF_DEFAULT;
+		return IOPF_ACT_DEFAULT;
 	iopf_count(shed_total);
-	return answer_failure ? IOPF_RESPOND_FAILURE : IOPF_RESPOND_INVALID;
+	if (answer_failure && !bpf_iopf_dev_is_vf(dn))
+		return IOPF_ACT_ANSWER_FAILURE;
+	return IOPF_ACT_ANSWER_INVALID;
 }
 
 IOPF_POLICY(storm_guard) = {
-	.respond = (void *)storm_guard_respond,
+	.decide = (void *)storm_guard_decide,
 	.name = "storm_guard",
 };

@@ -52,14 +52,11 @@ extract_pristine() {
 	mv "$KPRISTINE.tmp" "$KPRISTINE"
 }
 
-# New files: kernel/src/ mirrors the tree; include/uapi/ is shared with
-# BPF and user space and lands in the tree's include/uapi/.
+# New files: kernel/src/ mirrors the tree.
 overlay_files() {
 	local f
 	(cd "$KSRC_OVERLAY" && find . -type f ! -name '*~' | sed 's#^\./##') |
 		while read -r f; do echo "$KSRC_OVERLAY/$f $f"; done
-	(cd "$REPO" && find include/uapi -type f -name '*.h') |
-		while read -r f; do echo "$REPO/$f $f"; done
 }
 
 # Files the overlay owns: our new files plus every stock file a patch touches.

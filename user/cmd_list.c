@@ -14,18 +14,9 @@
 
 static void print_policy_row(const struct iopf_policy_info *p)
 {
-	char cbs[3][48];
-	int cb;
-
-	for (cb = 1; cb <= 3; cb++) {
-		if (p->cb[cb].implemented == 'y')
-			snprintf(cbs[cb - 1], sizeof(cbs[0]), "%llu/%llu/%llu", p->cb[cb].calls,
-				 p->cb[cb].obeyed, p->cb[cb].overridden);
-		else
-			strcpy(cbs[cb - 1], "-");
-	}
-	printf("%-20s %-16s %5llu %-8s %6u  %-16s %-16s %-16s\n", p->name, p->scope,
-	       p->order, p->state, p->link_id, cbs[0], cbs[1], cbs[2]);
+	printf("%-20s %-16s %5llu %-8s %6u  %-6s %10llu %10llu %10llu %10llu\n",
+	       p->name, p->scope, p->order, p->state, p->link_id, p->mode,
+	       p->calls, p->obeyed, p->overridden, p->shadowed);
 }
 
 int cmd_list(int argc, char **argv)
@@ -55,8 +46,8 @@ int cmd_list(int argc, char **argv)
 			json_begin_obj(j, NULL);
 			json_str(j, "name", ej[i].name);
 			json_str(j, "reason", ej[i].reason);
-			json_str(j, "callback", ej[i].callback);
-			json_num(j, "verdict", ej[i].verdict);
+			json_str(j, "action", ej[i].action);
+			json_str(j, "message", ej[i].msg);
 			json_str(j, "device", ej[i].device);
 			json_num(j, "pasid", ej[i].pasid);
 			json_num(j, "time_ns", ej[i].time_ns);
@@ -67,13 +58,14 @@ int cmd_list(int argc, char **argv)
 		json_done(j);
 		return EXIT_OK;
 	}
-	printf("%-20s %-16s %5s %-8s %6s  %-16s %-16s %-16s\n", "NAME", "SCOPE", "ORDER",
-	       "STATE", "LINK", "GROUP", "ROUTE", "RESPOND");
+	printf("%-20s %-16s %5s %-8s %6s  %-6s %10s %10s %10s %10s\n", "NAME", "SCOPE",
+	       "ORDER", "STATE", "LINK", "MODE", "CALLS", "OBEYED", "OVERRIDDEN",
+	       "SHADOWED");
 	for (i = 0; i < n; i++)
 		print_policy_row(&p[i]);
 	if (!n)
 		printf("(no policy attached)\n");
-	printf("callbacks: calls/obeyed/overridden; device-scoped policies are asked first\n");
+	printf("decide() calls, answers obeyed, overridden, or not obeyed in shadow; device-scoped policies are asked first\n");
 	for (i = 0; i < ne; i++) {
 		time_t t = ej[i].time_ns / 1000000000ULL;
 		char when[32];
@@ -81,12 +73,16 @@ int cmd_list(int argc, char **argv)
 		if (!i)
 			printf("\nrecent ejections:\n");
 		strftime(when, sizeof(when), "%F %T", gmtime(&t));
-		if (!strcmp(ej[i].callback, "none"))
+		if (ej[i].msg[0])
+			printf("  %s %s: %s: \"%s\" (device %s, pasid %#x)\n", when,
+			       ej[i].name, ej[i].reason, ej[i].msg, ej[i].device,
+			       ej[i].pasid);
+		else if (!strcmp(ej[i].action, "default"))
 			printf("  %s %s: %s (device %s)\n", when, ej[i].name,
 			       ej[i].reason, ej[i].device);
 		else
-			printf("  %s %s: %s (%s returned %d, device %s, pasid %#x)\n", when,
-			       ej[i].name, ej[i].reason, ej[i].callback, ej[i].verdict,
+			printf("  %s %s: %s (decide returned %s, device %s, pasid %#x)\n",
+			       when, ej[i].name, ej[i].reason, ej[i].action,
 			       ej[i].device, ej[i].pasid);
 	}
 	return EXIT_OK;

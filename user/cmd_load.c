@@ -68,9 +68,14 @@ static int run_foreground(struct loaded *l)
 			for (i = n - 1; i >= 0; i--)
 				if (!strcmp(ej[i].name, l->name))
 					break;
-			status = fail(EXIT_KERNEL_ERROR, "%s was ejected by the kernel: %s (%s returned %d)",
-				      l->name, i >= 0 ? ej[i].reason : "?",
-				      i >= 0 ? ej[i].callback : "?", i >= 0 ? ej[i].verdict : 0);
+			if (i < 0)
+				status = fail(EXIT_KERNEL_ERROR, "%s was ejected", l->name);
+			else if (ej[i].msg[0])
+				status = fail(EXIT_KERNEL_ERROR, "%s was ejected: %s: \"%s\"",
+					      l->name, ej[i].reason, ej[i].msg);
+			else
+				status = fail(EXIT_KERNEL_ERROR, "%s was ejected by the kernel: %s (decide returned %s)",
+					      l->name, ej[i].reason, ej[i].action);
 			break;
 		}
 	}
@@ -86,11 +91,12 @@ int cmd_load(int argc, char **argv)
 		{ "set", required_argument, NULL, 's' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'D' },
+		{ "shadow", no_argument, NULL, 'S' },
 		{ }
 	};
 	const char *dev = NULL, *name = NULL, *sets[64];
 	struct loaded l;
-	bool foreground = false, dry_run = false;
+	bool foreground = false, dry_run = false, shadow = false;
 	char dir[256];
 	int c, nr_sets = 0, status, err, lock = -1;
 
@@ -105,6 +111,7 @@ int cmd_load(int argc, char **argv)
 			break;
 		case 'f': foreground = true; break;
 		case 'D': dry_run = true; break;
+		case 'S': shadow = true; break;
 		default: return usage(stderr, EXIT_USAGE);
 		}
 	}
@@ -113,7 +120,7 @@ int cmd_load(int argc, char **argv)
 	if (dev && (!*dev || strlen(dev) >= IOPF_DEV_NAME_LEN))
 		return fail(EXIT_UNKNOWN_DEVICE, "bad device name '%s'", dev);
 
-	status = prepare_policy(argv[optind], name, dev, sets, nr_sets,
+	status = prepare_policy(argv[optind], name, dev, shadow, sets, nr_sets,
 				dry_run ? NAME_NOT_CHECKED : NAME_MUST_BE_FREE, &l);
 	if (status)
 		return status;
@@ -130,7 +137,7 @@ int cmd_load(int argc, char **argv)
 		err = single_struct_ops_map(l.obj) ? iopf_ops_write_kern_value(l.obj) : 0;
 		if (err < 0) {
 			status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: %s", l.name,
-				      err == -EINVAL ? "it sets none of group, route and respond, or a --dev the kernel does not take" :
+				      err == -EINVAL ? "it has no decide(), or a --dev the kernel does not take" :
 				      strerror(-err));
 			goto out;
 		}
@@ -165,8 +172,8 @@ int cmd_load(int argc, char **argv)
 			      err == -ENOMEM ? "" : " (is bpffs mounted on /sys/fs/bpf?)");
 		goto out;
 	}
-	printf("iopfctl: attached %s (%s), pinned in %s\n", l.name,
-	       dev ? dev : "all devices", dir);
+	printf("iopfctl: attached %s (%s)%s, pinned in %s\n", l.name,
+	       dev ? dev : "all devices", shadow ? " in shadow" : "", dir);
 out:
 	unload_local(&l);
 	pins_unlock(lock);

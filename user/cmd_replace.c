@@ -61,7 +61,7 @@ static int update_link(struct loaded *l, const struct iopf_policy_info *old,
 	opts.old_map_fd = map_fd;
 	err = iopf_ops_write_kern_value(l->obj);
 	if (err == -EINVAL) {
-		status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: it sets none of group, route and respond, or has a second struct_ops map",
+		status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: it has no decide(), or has a second struct_ops map",
 			      l->name);
 		goto out;
 	} else if (err < 0) {
@@ -90,14 +90,15 @@ out:
 }
 
 static void print_replaced(const struct loaded *l, const char *what,
-			   const struct iopf_policy_info *old, const char *dir)
+			   const struct iopf_policy_info *old, const char *dir,
+			   bool shadow)
 {
 	struct json *j;
 
 	if (!json_output) {
-		printf("iopfctl: replaced %s with %s (%s, order %llu, link %u), pinned in %s\n",
+		printf("iopfctl: replaced %s with %s (%s, order %llu, link %u)%s, pinned in %s\n",
 		       l->name, what, strcmp(old->scope, "*") ? old->scope : "all devices",
-		       old->order, old->link_id, dir);
+		       old->order, old->link_id, shadow ? " in shadow" : "", dir);
 		return;
 	}
 	j = json_new();
@@ -107,6 +108,7 @@ static void print_replaced(const struct loaded *l, const char *what,
 	json_str(j, "scope", old->scope);
 	json_num(j, "order", old->order);
 	json_num(j, "link_id", old->link_id);
+	json_str(j, "mode", shadow ? "shadow" : "live");
 	json_str(j, "pinned", dir);
 	json_end_obj(j);
 	json_done(j);
@@ -119,6 +121,7 @@ int cmd_replace(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "set", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "shadow", no_argument, NULL, 'S' },
 		{ }
 	};
 	const char *dev = NULL, *name = NULL, *sets[64], *target, *what;
@@ -126,6 +129,7 @@ int cmd_replace(int argc, char **argv)
 	char dir[256], new_dev[IOPF_DEV_NAME_LEN] = "";
 	struct loaded l;
 	int c, nr_sets = 0, status, err, lock = -1, link_fd = -1, map_fd = -1;
+	bool shadow = false;
 
 	while ((c = getopt_long(argc, argv, "d:n:s:j", opts, NULL)) != -1) {
 		switch (c) {
@@ -137,6 +141,7 @@ int cmd_replace(int argc, char **argv)
 			sets[nr_sets++] = optarg;
 			break;
 		case 'j': json_output = true; break;
+		case 'S': shadow = true; break;
 		default: return usage(stderr, EXIT_USAGE);
 		}
 	}
@@ -167,7 +172,7 @@ int cmd_replace(int argc, char **argv)
 	if (status)
 		goto out_fds;
 
-	status = prepare_policy(what, target, dev, sets, nr_sets, NAME_NOT_CHECKED, &l);
+	status = prepare_policy(what, target, dev, shadow, sets, nr_sets, NAME_NOT_CHECKED, &l);
 	if (status)
 		goto out_fds;
 	if (iopf_ops_get_str(l.obj, "dev_name", new_dev, sizeof(new_dev)) ||
@@ -197,7 +202,7 @@ int cmd_replace(int argc, char **argv)
 			      target, dir, strerror(-err));
 		goto out;
 	}
-	print_replaced(&l, what, &old, dir);
+	print_replaced(&l, what, &old, dir, shadow);
 out:
 	unload_local(&l);
 	pins_unlock(lock);

@@ -22,7 +22,6 @@ static void stats_once(const struct iopf_policy_info *p, const char *dir)
 	struct json *j = NULL;
 	char path[512];
 	DIR *d;
-	int cb;
 
 	if (json_output) {
 		j = json_new();
@@ -30,11 +29,10 @@ static void stats_once(const struct iopf_policy_info *p, const char *dir)
 		print_policy_json(j, p);
 		json_begin_obj(j, "counters");
 	} else {
-		printf("policy %s: scope %s, order %llu, %s\n", p->name, p->scope, p->order, p->state);
-		for (cb = 1; cb <= 3; cb++)
-			if (p->cb[cb].implemented == 'y')
-				printf("  %-8s calls %llu, obeyed %llu, overridden %llu\n", cb_names[cb],
-				       p->cb[cb].calls, p->cb[cb].obeyed, p->cb[cb].overridden);
+		printf("policy %s: scope %s, order %llu, %s%s\n", p->name, p->scope, p->order,
+		       p->state, strcmp(p->mode, "shadow") ? "" : ", in shadow");
+		printf("  decide   calls %llu, obeyed %llu, overridden %llu, shadowed %llu\n",
+		       p->calls, p->obeyed, p->overridden, p->shadowed);
 	}
 	d = opendir(dir);
 	/* Global counters first, then the maps */

@@ -186,8 +186,8 @@ int open_policy(const char *what, struct bpf_object **obj)
 }
 
 int prepare_policy(const char *what, const char *name, const char *dev,
-		   const char *const *sets, int nr_sets, enum name_check check,
-		   struct loaded *l)
+		   bool shadow, const char *const *sets, int nr_sets,
+		   enum name_check check, struct loaded *l)
 {
 	struct iopf_policy_info info;
 	struct param_set *ps = NULL;
@@ -212,6 +212,10 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 	err = name ? iopf_ops_set_str(l->obj, "name", name) : 0;
 	if (!err && dev)
 		err = iopf_ops_set_str(l->obj, "dev_name", dev);
+	if (!err && shadow && iopf_ops_set_bool(l->obj, "shadow", true)) {
+		status = fail(EXIT_BAD_OBJECT, "%s has no shadow member in its iopf_ops: built for another kernel?", what);
+		goto out;
+	}
 	if (!err)
 		err = iopf_ops_get_str(l->obj, "name", l->name, sizeof(l->name));
 	if (err || !valid_name(l->name)) {
@@ -396,12 +400,9 @@ int remove_stale_pins(const char *name)
 
 /* ---- what list and stats show of a policy ---- */
 
-const char * const cb_names[] = { NULL, "group", "route", "respond" };
-
 void print_policy_json(struct json *j, const struct iopf_policy_info *p)
 {
 	char dir[256];
-	int cb;
 
 	snprintf(dir, sizeof(dir), "%s/%s/link", IOPF_PIN_ROOT, p->name);
 	json_str(j, "name", p->name);
@@ -410,15 +411,9 @@ void print_policy_json(struct json *j, const struct iopf_policy_info *p)
 	json_str(j, "state", p->state);
 	json_num(j, "link_id", p->link_id);
 	json_str(j, "pinned", access(dir, F_OK) ? "" : dir);
-	json_begin_obj(j, "callbacks");
-	for (cb = 1; cb <= 3; cb++) {
-		if (p->cb[cb].implemented != 'y')
-			continue;
-		json_begin_obj(j, cb_names[cb]);
-		json_num(j, "calls", p->cb[cb].calls);
-		json_num(j, "obeyed", p->cb[cb].obeyed);
-		json_num(j, "overridden", p->cb[cb].overridden);
-		json_end_obj(j);
-	}
-	json_end_obj(j);
+	json_str(j, "mode", p->mode);
+	json_num(j, "calls", p->calls);
+	json_num(j, "obeyed", p->obeyed);
+	json_num(j, "overridden", p->overridden);
+	json_num(j, "shadowed", p->shadowed);
 }

@@ -62,24 +62,17 @@ static unsigned long long field_ull(const char *line, const char *key)
 
 static void parse_policy(const char *line, struct iopf_policy_info *p)
 {
-	static const char * const cbs[] = { NULL, "group", "route", "respond" };
-	char buf[96];
-	int i;
-
 	memset(p, 0, sizeof(*p));
 	field(line, "name", p->name, sizeof(p->name));
 	field(line, "scope", p->scope, sizeof(p->scope));
 	field(line, "state", p->state, sizeof(p->state));
+	field(line, "mode", p->mode, sizeof(p->mode));
 	p->order = field_ull(line, "order");
 	p->link_id = field_ull(line, "link_id");
-	for (i = 1; i <= IOPF_CB_RESPOND; i++) {
-		struct iopf_cb_info *cb = &p->cb[i];
-
-		if (field(line, cbs[i], buf, sizeof(buf)))
-			continue;
-		sscanf(buf, "%c:%llu:%llu:%llu", &cb->implemented, &cb->calls,
-		       &cb->obeyed, &cb->overridden);
-	}
+	p->calls = field_ull(line, "calls");
+	p->obeyed = field_ull(line, "obeyed");
+	p->overridden = field_ull(line, "overridden");
+	p->shadowed = field_ull(line, "shadowed");
 }
 
 int iopf_kernel_policies(struct iopf_policy_info *out, int max)
@@ -134,7 +127,7 @@ int iopf_kernel_stat(const char *key, long long *value)
 
 int iopf_kernel_ejections(struct iopf_ejection_info *out, int max)
 {
-	char line[512], buf[32];
+	char line[512];
 	int n = 0;
 	FILE *f = open_file("ejections");
 
@@ -142,17 +135,22 @@ int iopf_kernel_ejections(struct iopf_ejection_info *out, int max)
 		return -errno;
 	while (fgets(line, sizeof(line), f) && n < max) {
 		struct iopf_ejection_info *e = &out[n++];
+		const char *msg;
 
 		memset(e, 0, sizeof(*e));
 		e->seq = field_ull(line, "seq");
 		e->time_ns = field_ull(line, "time_ns");
 		field(line, "name", e->name, sizeof(e->name));
 		field(line, "reason", e->reason, sizeof(e->reason));
-		field(line, "callback", e->callback, sizeof(e->callback));
-		if (!field(line, "verdict", buf, sizeof(buf)))
-			e->verdict = atoi(buf);
+		field(line, "action", e->action, sizeof(e->action));
 		field(line, "device", e->device, sizeof(e->device));
 		e->pasid = field_ull(line, "pasid");
+		msg = strstr(line, " msg=");
+		if (msg) {
+			/* The last field, the rest of the line: it may hold spaces */
+			snprintf(e->msg, sizeof(e->msg), "%.*s",
+				 (int)strcspn(msg + 5, "\n"), msg + 5);
+		}
 	}
 	fclose(f);
 	return n;

@@ -7,20 +7,26 @@
 #ifndef IOPF_KERNEL_H
 #define IOPF_KERNEL_H
 
-#include <linux/iopf_bpf.h>
+/*
+ * The kernel's sizes of struct iopf_ops's strings (NUL included), of a
+ * policy's ejection message, and its policy limit (include/linux/iopf_bpf.h
+ * in the kernel: kernel types, so the loader has its own copy)
+ */
+#define IOPF_OPS_NAME_LEN	32
+#define IOPF_DEV_NAME_LEN	64
+#define IOPF_EXIT_MSG_LEN	64
+#define IOPF_MAX_POLICIES	64
 
-struct iopf_cb_info {
-	char implemented;		/* 'y' or 'n' */
-	unsigned long long calls, obeyed, overridden;
-};
+#define IOPF_DEBUGFS_DIR	"/sys/kernel/debug/iopf"
 
 struct iopf_policy_info {
 	char name[IOPF_OPS_NAME_LEN];
 	char scope[IOPF_DEV_NAME_LEN];	/* "*" for all devices */
 	char state[16];			/* live or ejected */
+	char mode[8];			/* live or shadow */
 	unsigned long long order;
 	unsigned int link_id;
-	struct iopf_cb_info cb[IOPF_CB_RESPOND + 1];	/* by IOPF_CB_* */
+	unsigned long long calls, obeyed, overridden, shadowed;	/* decide() */
 };
 
 struct iopf_ejection_info {
@@ -28,10 +34,10 @@ struct iopf_ejection_info {
 	unsigned long long time_ns;
 	char name[IOPF_OPS_NAME_LEN];
 	char reason[32];
-	char callback[16];
-	int verdict;
+	char action[16];		/* the refused action, or "default" */
 	char device[IOPF_DEV_NAME_LEN];
 	unsigned int pasid;
+	char msg[IOPF_EXIT_MSG_LEN];	/* the policy's own reason, or "" */
 };
 
 /* Directory of the kernel's files; IOPF_DEBUGFS overrides it (tests) */

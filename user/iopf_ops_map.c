@@ -79,6 +79,62 @@ int iopf_ops_set_str(const struct bpf_object *obj, const char *member,
 	return 0;
 }
 
+/* The bool member @member of the initial value of the object's iopf_ops map */
+static int bool_slot(const struct bpf_object *obj, const char *member,
+		     char **data)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map = iopf_ops_map(obj);
+	const struct btf_member *m;
+	const struct btf_type *t, *mt;
+	size_t value_size;
+	char *value;
+	int i;
+
+	if (!map)
+		return -ENOENT;
+	value = bpf_map__initial_value(map, &value_size);
+	if (!btf || !value)
+		return -EINVAL;
+	t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+	if (!t || !btf_is_struct(t))
+		return -EINVAL;
+	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
+			continue;
+		/* bool is a typedef of _Bool in vmlinux.h */
+		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		if (!mt || !btf_is_int(mt) || mt->size != 1 ||
+		    btf_member_bit_offset(t, i) / 8 >= value_size)
+			return -EINVAL;
+		*data = value + btf_member_bit_offset(t, i) / 8;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int iopf_ops_set_bool(const struct bpf_object *obj, const char *member,
+		      bool value)
+{
+	char *slot;
+	int err = bool_slot(obj, member, &slot);
+
+	if (!err)
+		*slot = value;
+	return err;
+}
+
+int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
+		      bool *value)
+{
+	char *slot;
+	int err = bool_slot(obj, member, &slot);
+
+	if (!err)
+		*value = *slot;
+	return err;
+}
+
 int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
 		     char *buf, size_t size)
 {
@@ -114,7 +170,7 @@ static int member_offset(const struct btf *btf, const struct btf_type *t,
 
 int iopf_ops_write_kern_value(const struct bpf_object *obj)
 {
-	static const char * const strs[] = { "name", "dev_name" };
+	static const char * const strs[] = { "name", "dev_name" };	/* and shadow */
 	const struct btf_type *vt, *kt;
 	struct bpf_map *map = iopf_ops_map(obj), *m;
 	struct bpf_program *prog;
@@ -123,6 +179,7 @@ int iopf_ops_write_kern_value(const struct bpf_object *obj)
 	__u32 kt_id;
 	char *value = NULL;
 	char str[64];
+	bool shadow;
 	__s32 vid;
 
 	if (!map || bpf_map__fd(map) < 0)
@@ -170,6 +227,11 @@ int iopf_ops_write_kern_value(const struct bpf_object *obj)
 			goto out;
 		memcpy(value + data_off + off, str, strlen(str));
 	}
+	off = member_offset(kbtf, kt, "shadow", NULL);
+	err = off < 0 ? off : iopf_ops_get_bool(obj, "shadow", &shadow);
+	if (err)
+		goto out;
+	value[data_off + off] = shadow;
 
 	/* EBUSY: written before, and a struct_ops value never changes */
 	err = bpf_map_update_elem(bpf_map__fd(map), &zero, value, 0);

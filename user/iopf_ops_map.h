@@ -6,6 +6,7 @@
 #ifndef IOPF_OPS_MAP_H
 #define IOPF_OPS_MAP_H
 
+#include <stdbool.h>
 #include <bpf/libbpf.h>
 
 /* The first struct_ops map of type iopf_ops in @obj, or NULL */
@@ -24,12 +25,21 @@ int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
 		     char *buf, size_t size);
 
 /*
+ * The same for a bool member ("shadow"): 0, -ENOENT (no such member: an
+ * object built for a kernel without it) or -EINVAL
+ */
+int iopf_ops_set_bool(const struct bpf_object *obj, const char *member,
+		      bool value);
+int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
+		      bool *value);
+
+/*
  * Write the kernel value of @obj's loaded iopf_ops map, as
  * bpf_map__attach_struct_ops() does, but without creating a link: for
  * bpf_link_update() of a link another process created (libbpf's
  * bpf_link__update_map() takes only links of this process).  Program fds
- * go to the members libbpf matched them to at load, name and dev_name are
- * copied.  The kernel runs .validate on it.  Returns the map's fd, or
+ * go to the members libbpf matched them to at load, name, dev_name and
+ * shadow are copied.  The kernel runs .validate on it.  Returns the map's fd, or
  * -errno (-EINVAL for an object with another struct_ops map too).
  */
 int iopf_ops_write_kern_value(const struct bpf_object *obj);

@@ -32,8 +32,8 @@ static const struct command {
 int usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: iopfctl load NAME|FILE.bpf.o [--dev DEVICE] [--name NAME] [--set KEY=VALUE]... [--foreground|--dry-run]\n"
-		"       iopfctl replace NAME NAME|FILE.bpf.o [--dev DEVICE] [--set KEY=VALUE]... [--json]\n"
+		"usage: iopfctl load NAME|FILE.bpf.o [--dev DEVICE] [--name NAME] [--set KEY=VALUE]... [--shadow] [--foreground|--dry-run]\n"
+		"       iopfctl replace NAME NAME|FILE.bpf.o [--dev DEVICE] [--set KEY=VALUE]... [--shadow] [--json]\n"
 		"       iopfctl list [--json]\n"
 		"       iopfctl stats NAME [--json] [--watch SECONDS]\n"
 		"       iopfctl unload NAME|--all\n"

@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <bpf/libbpf.h>
-#include <linux/iopf_bpf.h>
+
+#include "iopf_kernel.h"
 
 struct iopf_policy_info;
 struct json;
@@ -98,7 +99,8 @@ enum name_check {
 /*
  * All of loading a policy that comes before attaching it.  Checks the
  * privilege and the kernel; opens @what (open_policy()); writes @name and
- * @dev, unless NULL, into the iopf_ops map and checks the resulting name
+ * @dev, unless NULL, and @shadow if set, into the iopf_ops map and checks
+ * the resulting name
  * (and, by @check, that no attached policy has it); applies the @nr_sets
  * KEY=VALUE strings of @sets to .rodata; loads the object; and fills the
  * maps @sets named.  *@l is overwritten.  Returns EXIT_OK with l->obj
@@ -107,8 +109,8 @@ enum name_check {
  * (unload_local(@l) is then a no-op), and returns the EXIT_*.
  */
 int prepare_policy(const char *what, const char *name, const char *dev,
-		   const char *const *sets, int nr_sets, enum name_check check,
-		   struct loaded *l);
+		   bool shadow, const char *const *sets, int nr_sets,
+		   enum name_check check, struct loaded *l);
 
 /*
  * EXIT_OK if @l's iopf_ops map is a BPF_F_LINK one (SEC(".struct_ops.link")),
@@ -147,8 +149,6 @@ int remove_pins(const char *dir, bool keep_link, bool *kept);
  */
 int remove_stale_pins(const char *name);
 
-/* Callback names by IOPF_CB_*: "group", "route", "respond" from 1 */
-extern const char * const cb_names[];
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
 

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include <linux/iopf_bpf.h>
 
 #include "iopfctl.h"
 

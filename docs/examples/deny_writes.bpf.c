@@ -19,18 +19,22 @@ const volatile __u32 pasid;
 __u64 denied, passed;
 
 SEC("struct_ops")
-int BPF_PROG(deny_writes_respond, const struct iopf_ctx *fault)
+int BPF_PROG(deny_writes_decide, struct iopf_decision *dn, struct device *dev,
+	     const struct iommu_fault_page_request *req)
 {
-	if (fault->pasid_valid && fault->pasid == pasid &&
-	    (fault->perm & IOMMU_FAULT_PERM_WRITE)) {
+	/* A group is answered at its last request */
+	if (!(req->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE))
+		return IOPF_ACT_DEFAULT;
+	if ((req->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) &&
+	    req->pasid == pasid && (req->perm & IOMMU_FAULT_PERM_WRITE)) {
 		iopf_count(denied);
-		return IOPF_RESPOND_INVALID;
+		return IOPF_ACT_ANSWER_INVALID;
 	}
 	iopf_count(passed);
-	return IOPF_DEFAULT;
+	return IOPF_ACT_DEFAULT;
 }
 
 IOPF_POLICY(deny_writes) = {
-	.respond = (void *)deny_writes_respond,
+	.decide = (void *)deny_writes_decide,
 	.name = "deny_writes",
 };

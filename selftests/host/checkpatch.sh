@@ -26,7 +26,7 @@ for kernel in 6.12 7.3; do
 		echo "ok - checkpatch ${tag}# SKIP no $kernel tree at $KPRISTINE (run IOPF_KERNEL=$kernel make kernel)"
 		exit 0
 	fi
-	for f in $(find kernel/src include/uapi -name '*.[ch]' | sort); do
+	for f in $(find kernel/src -name '*.[ch]' | sort); do
 		check "$tag$f" -f "$f"
 	done
 	# From stdin: given a path inside a git work tree, checkpatch reads the

@@ -59,7 +59,7 @@ static struct bpf_link *load_attach(struct test_policy *p, const char *name,
 {
 	if (policy_name(p->obj, name, dev))
 		return NULL;
-	p->rodata->respond_verdict = respond;
+	p->rodata->last_action = respond;
 	if (test_policy__load(p))
 		return NULL;
 	return policy_attach(p->obj);
@@ -90,20 +90,20 @@ TEST_F(attach, scoped_before_global)
 {
 	struct iopf_policy_info g;
 
-	self->l1 = load_attach(self->p1, "global_success", NULL, IOPF_RESPOND_SUCCESS);
+	self->l1 = load_attach(self->p1, "global_success", NULL, IOPF_ACT_ANSWER_SUCCESS);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "scoped_invalid", self->a.name, IOPF_RESPOND_INVALID);
+	self->l2 = load_attach(self->p2, "scoped_invalid", self->a.name, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l2);
 
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 1));
 	EXPECT_EQ(RESP_SUCCESS, fault_code(self, &self->b, 2));
 	/* The global policy was asked both times, obeyed once */
 	ASSERT_EQ(0, iopf_kernel_policy("global_success", &g));
-	EXPECT_EQ(2, g.cb[IOPF_CB_RESPOND].calls);
-	EXPECT_EQ(1, g.cb[IOPF_CB_RESPOND].obeyed);
-	EXPECT_EQ(1, g.cb[IOPF_CB_RESPOND].overridden);
+	EXPECT_EQ(2, g.calls);
+	EXPECT_EQ(1, g.obeyed);
+	EXPECT_EQ(1, g.overridden);
 	EXPECT_STREQ("*", g.scope);
-	EXPECT_EQ(1, self->p2->bss->calls_respond);
+	EXPECT_EQ(1, self->p2->bss->calls_decide);
 
 	/* Detaching one leaves the other */
 	bpf_link__destroy(self->l2);
@@ -116,14 +116,14 @@ TEST_F(attach, scoped_before_global)
 /* Among global policies, the first attached wins */
 TEST_F(attach, attach_order)
 {
-	self->l1 = load_attach(self->p1, "first_invalid", NULL, IOPF_RESPOND_INVALID);
+	self->l1 = load_attach(self->p1, "first_invalid", NULL, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "second_success", NULL, IOPF_RESPOND_SUCCESS);
+	self->l2 = load_attach(self->p2, "second_success", NULL, IOPF_ACT_ANSWER_SUCCESS);
 	ASSERT_NE(NULL, self->l2);
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 1));
 	/* Both were asked */
-	EXPECT_EQ(1, self->p1->bss->calls_respond);
-	EXPECT_EQ(1, self->p2->bss->calls_respond);
+	EXPECT_EQ(1, self->p1->bss->calls_decide);
+	EXPECT_EQ(1, self->p2->bss->calls_decide);
 }
 
 /* Destroying a scoped policy's device ejects it; a new device is not bound */
@@ -134,9 +134,9 @@ TEST_F(attach, device_removal_ejects)
 	struct mock_dev c;
 	char old_name[32];
 
-	self->l1 = load_attach(self->p1, "on_b", self->b.name, IOPF_RESPOND_INVALID);
+	self->l1 = load_attach(self->p1, "on_b", self->b.name, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "everywhere", NULL, IOPF_DEFAULT);
+	self->l2 = load_attach(self->p2, "everywhere", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l2);
 	ASSERT_EQ(0, iopf_kernel_policy("on_b", &info));
 	EXPECT_STREQ(self->b.name, info.scope);
@@ -162,16 +162,16 @@ TEST_F(attach, device_removal_ejects)
 
 TEST_F(attach, duplicate_name_refused)
 {
-	self->l1 = load_attach(self->p1, "twin", NULL, IOPF_DEFAULT);
+	self->l1 = load_attach(self->p1, "twin", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "twin", self->a.name, IOPF_DEFAULT);
+	self->l2 = load_attach(self->p2, "twin", self->a.name, IOPF_ACT_DEFAULT);
 	EXPECT_EQ(NULL, self->l2);
 	EXPECT_EQ(EEXIST, errno);
 }
 
 TEST_F(attach, unknown_device_refused)
 {
-	self->l1 = load_attach(self->p1, "nowhere", "no_such_device", IOPF_DEFAULT);
+	self->l1 = load_attach(self->p1, "nowhere", "no_such_device", IOPF_ACT_DEFAULT);
 	EXPECT_EQ(NULL, self->l1);
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-ENOENT, iopf_kernel_policy("nowhere", &(struct iopf_policy_info){}));
@@ -180,8 +180,8 @@ TEST_F(attach, unknown_device_refused)
 /* Names the kernel refuses when the map is loaded */
 TEST_F(attach, bad_names_refused)
 {
-	EXPECT_EQ(NULL, load_attach(self->p1, "two words", NULL, IOPF_DEFAULT));
-	EXPECT_EQ(NULL, load_attach(self->p2, "", NULL, IOPF_DEFAULT));
+	EXPECT_EQ(NULL, load_attach(self->p1, "two words", NULL, IOPF_ACT_DEFAULT));
+	EXPECT_EQ(NULL, load_attach(self->p2, "", NULL, IOPF_ACT_DEFAULT));
 }
 
 /* A map without a link could not be ejected: refused */
@@ -234,7 +234,7 @@ TEST_F(attach, attach_detach_under_faults)
 	int i, n, cycles = 0, dup = 0, missing = 0, by_code[4] = {};
 
 	ASSERT_EQ(0, policy_name(self->p1->obj, "flapping", NULL));
-	self->p1->rodata->respond_verdict = IOPF_RESPOND_INVALID;
+	self->p1->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
 	ASSERT_EQ(0, test_policy__load(self->p1));
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, fire_storm, &s));

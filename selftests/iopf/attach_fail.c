@@ -112,7 +112,7 @@ static struct test_policy *load(const char *name)
 
 	if (!p)
 		return NULL;
-	p->rodata->respond_verdict = IOPF_RESPOND_INVALID;
+	p->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
 	if (policy_name(p->obj, name, NULL) || test_policy__load(p)) {
 		test_policy__destroy(p);
 		return NULL;
@@ -240,7 +240,7 @@ TEST_F_TIMEOUT(attach_fail, attach_sweep, 900)
 		if (!hit) {
 			/* Untouched: the policy answers, and nth - 1 was the last point */
 			EXPECT_EQ(RESP_INVALID, fault_code(self));
-			EXPECT_EQ(1, self->p[0]->bss->calls_respond);
+			EXPECT_EQ(1, self->p[0]->bss->calls_decide);
 			r.points = nth - 1;
 		}
 		bpf_link__destroy(link);
@@ -287,7 +287,7 @@ TEST_F_TIMEOUT(attach_fail, update_sweep, 900)
 	for (nth = 1; nth <= NTH_MAX && hit; nth++) {
 		next = cur == self->p[0] ? self->p[1] : self->p[0];
 		ASSERT_EQ(0, renew_map(next));
-		calls = cur->bss->calls_respond;
+		calls = cur->bss->calls_decide;
 		exits = cur->bss->calls_exit;
 		kstate(&before);
 		ASSERT_EQ(0, arm(self->nth_fd, nth));
@@ -309,7 +309,7 @@ TEST_F_TIMEOUT(attach_fail, update_sweep, 900)
 			EXPECT_EQ(map_id(cur), link_map_id(link)) TH_LOG("nth %d", nth);
 			EXPECT_EQ(exits, cur->bss->calls_exit) TH_LOG("nth %d", nth);
 			EXPECT_EQ(RESP_INVALID, fault_code(self)) TH_LOG("nth %d", nth);
-			EXPECT_EQ(calls + 1, cur->bss->calls_respond) TH_LOG("nth %d", nth);
+			EXPECT_EQ(calls + 1, cur->bss->calls_decide) TH_LOG("nth %d", nth);
 		} else {
 			r.absorbed += hit;
 			if (!hit)
@@ -318,9 +318,9 @@ TEST_F_TIMEOUT(attach_fail, update_sweep, 900)
 			EXPECT_EQ(map_id(next), link_map_id(link)) TH_LOG("nth %d", nth);
 			EXPECT_EQ(exits + 1, cur->bss->calls_exit) TH_LOG("nth %d", nth);
 			EXPECT_EQ(IOPF_EXIT_REPLACED, cur->data->exit_kind);
-			calls = next->bss->calls_respond;
+			calls = next->bss->calls_decide;
 			EXPECT_EQ(RESP_INVALID, fault_code(self)) TH_LOG("nth %d", nth);
-			EXPECT_EQ(calls + 1, next->bss->calls_respond) TH_LOG("nth %d", nth);
+			EXPECT_EQ(calls + 1, next->bss->calls_decide) TH_LOG("nth %d", nth);
 			cur = next;
 		}
 		if (_metadata->exit_code)

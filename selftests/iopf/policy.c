@@ -86,10 +86,14 @@ static int fire(struct env *e, uint32_t pasid, uint32_t grpid, bool partial)
 	return result;
 }
 
-/* Expect the policy to be ejected for @reason, detached, and told so */
+/*
+ * Expect the policy to be ejected for @reason, having returned @action (as
+ * the kernel names it: an action's name, or the number of a value that is
+ * none), detached, and told so
+ */
 static void expect_ejected(struct __test_metadata *_metadata, struct env *e,
-			   const char *reason, const char *callback,
-			   int verdict, uint32_t kind)
+			   const char *reason, const char *action,
+			   uint32_t kind)
 {
 	struct iopf_ejection_info ej;
 
@@ -97,8 +101,7 @@ static void expect_ejected(struct __test_metadata *_metadata, struct env *e,
 	ASSERT_TRUE(policy_wait_gone(e->name, 100));
 	ASSERT_TRUE(policy_ejection(e->name, &ej));
 	EXPECT_STREQ(reason, ej.reason);
-	EXPECT_STREQ(callback, ej.callback);
-	EXPECT_EQ(verdict, ej.verdict);
+	EXPECT_STREQ(action, ej.action);
 	EXPECT_STREQ(e->dev.name, ej.device);
 	EXPECT_NE(0, ej.time_ns);
 	EXPECT_EQ(kind, e->skel->data->exit_kind);
@@ -128,9 +131,9 @@ FIXTURE_VARIANT(respond) {
 	int code;
 };
 
-FIXTURE_VARIANT_ADD(respond, invalid) { .verdict = IOPF_RESPOND_INVALID, .code = RESP_INVALID };
-FIXTURE_VARIANT_ADD(respond, success) { .verdict = IOPF_RESPOND_SUCCESS, .code = RESP_SUCCESS };
-FIXTURE_VARIANT_ADD(respond, failure) { .verdict = IOPF_RESPOND_FAILURE, .code = RESP_FAILURE };
+FIXTURE_VARIANT_ADD(respond, invalid) { .verdict = IOPF_ACT_ANSWER_INVALID, .code = RESP_INVALID };
+FIXTURE_VARIANT_ADD(respond, success) { .verdict = IOPF_ACT_ANSWER_SUCCESS, .code = RESP_SUCCESS };
+FIXTURE_VARIANT_ADD(respond, failure) { .verdict = IOPF_ACT_ANSWER_FAILURE, .code = RESP_FAILURE };
 
 FIXTURE_SETUP(respond)
 {
@@ -152,7 +155,7 @@ TEST_F(respond, auto_response)
 	long long freed = iopf_stat("freed_partials");
 	int n;
 
-	e->skel->rodata->respond_verdict = variant->verdict;
+	e->skel->rodata->last_action = variant->verdict;
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
 	ASSERT_EQ(0, attach(e));
 
@@ -168,7 +171,8 @@ TEST_F(respond, auto_response)
 		{ e->dev.mock_id, PASID, 6, variant->code } }, 2));
 	EXPECT_EQ(0, mock_read_faults(&e->dev, e->faults, 128));
 	EXPECT_EQ(freed + 2, iopf_stat("freed_partials"));
-	EXPECT_EQ(2, e->skel->bss->calls_respond);
+	/* Asked about every request, partial or last */
+	EXPECT_EQ(4, e->skel->bss->calls_decide);
 	/* The partials are gone: a new LAST of group 5 arrives alone */
 	detach(e);
 	ASSERT_TRUE(policy_wait_gone(e->name, 5000));
@@ -183,7 +187,7 @@ TEST_F(respond, bad_setup_stays_invalid)
 	long long bad = iopf_stat("bad_setup");
 	int n;
 
-	e->skel->rodata->respond_verdict = variant->verdict;
+	e->skel->rodata->last_action = variant->verdict;
 	ASSERT_EQ(0, attach(e));
 	EXPECT_EQ(-EINVAL, fire(e, 0, 3, false));
 	n = drain(e);
@@ -195,13 +199,14 @@ TEST_F(respond, bad_setup_stays_invalid)
 	EXPECT_EQ(0, policy_wait_gone(e->name, 100));
 }
 
-/* An unknown verdict is not obeyed, and ejects the policy with its reason */
-TEST_F(respond, bad_verdict_ejects)
+/* A value outside enum iopf_action is not obeyed, and ejects the policy */
+TEST_F(respond, bad_action_ejects)
 {
 	struct env *e = &self->e;
+	char action[16];
 	int n;
 
-	e->skel->rodata->respond_verdict = 42 + variant->verdict;
+	e->skel->rodata->last_action = 42 + variant->verdict;
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
 	ASSERT_EQ(0, attach(e));
 
@@ -215,11 +220,12 @@ TEST_F(respond, bad_verdict_ejects)
 		e->dev.mock_id, PASID, 7, RESP_SUCCESS }, 1));
 	EXPECT_EQ(1, n);
 
-	expect_ejected(_metadata, e, "bad-verdict", "respond",
-		       42 + variant->verdict, IOPF_EXIT_BAD_VERDICT);
+	snprintf(action, sizeof(action), "%d", 42 + variant->verdict);
+	expect_ejected(_metadata, e, "bad-action", action, IOPF_EXIT_BAD_ACTION);
+	EXPECT_EQ(42 + variant->verdict, e->skel->bss->exit_action);
 	/* Never called again */
 	EXPECT_EQ(0, fire(e, PASID, 8, false));
-	EXPECT_EQ(1, e->skel->bss->calls_respond);
+	EXPECT_EQ(1, e->skel->bss->calls_decide);
 	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
 }
 
@@ -239,7 +245,7 @@ TEST_F(policy, route_pasid_to_rid)
 		e->dev.mock_id, PASID, 1, RESP_INVALID }, 1));
 	EXPECT_EQ(0, mock_read_faults(&e->dev, e->faults, 128));
 
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	e->skel->rodata->route_if_no_handle = true;
 	e->skel->rodata->route_ask_kfunc = true;
 	ASSERT_EQ(0, attach(e));
@@ -247,7 +253,7 @@ TEST_F(policy, route_pasid_to_rid)
 	EXPECT_EQ(1, e->skel->data->kfunc_said);
 	EXPECT_EQ(PASID, e->skel->bss->last_pasid);
 	EXPECT_TRUE(e->skel->bss->last_pasid_valid);
-	EXPECT_FALSE(e->skel->bss->last_has_default_handle);
+	EXPECT_FALSE(e->skel->bss->last_has_handler);
 	EXPECT_STREQ(e->dev.name, e->skel->bss->last_dev_name);
 
 	n = mock_read_faults(&e->dev, e->faults, 128);
@@ -269,7 +275,7 @@ TEST_F(policy, route_without_handler_ejects)
 	int n;
 
 	ASSERT_EQ(0, mock_set_user_pasid_table(e->fd, false, NULL));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach(e));
 
 	/* The device has only a plain domain: still INVALID once, -EINVAL */
@@ -278,7 +284,7 @@ TEST_F(policy, route_without_handler_ejects)
 	EXPECT_EQ(1, n);
 	EXPECT_EQ(0, ledger_check(e->log, n, &(struct want_resp){
 		e->dev.mock_id, PASID, 1, RESP_INVALID }, 1));
-	expect_ejected(_metadata, e, "bad-route", "route", IOPF_ROUTE_RID,
+	expect_ejected(_metadata, e, "bad-route", "route_rid",
 		       IOPF_EXIT_BAD_ROUTE);
 }
 
@@ -287,7 +293,7 @@ TEST_F(policy, route_kfunc_says_no)
 {
 	struct env *e = &self->e;
 	ASSERT_EQ(0, mock_set_user_pasid_table(e->fd, false, NULL));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	e->skel->rodata->route_ask_kfunc = true;
 	ASSERT_EQ(0, attach(e));
 	EXPECT_EQ(-EINVAL, fire(e, PASID, 1, false));
@@ -301,13 +307,13 @@ TEST_F(policy, route_without_pasid_ejects)
 {
 	struct env *e = &self->e;
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach(e));
 	EXPECT_EQ(0, fire(e, 0, 1, false));
 	/* Delivered by default all the same */
 	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
-	expect_ejected(_metadata, e, "wrong-kind-of-request", "route",
-		       IOPF_ROUTE_RID, IOPF_EXIT_WRONG_KIND);
+	expect_ejected(_metadata, e, "wrong-kind-of-request", "route_rid",
+		       IOPF_EXIT_WRONG_KIND);
 }
 
 /* Dropped partials never reach the handler and are never answered */
@@ -318,7 +324,7 @@ TEST_F(policy, drop_partials)
 	int i, n;
 
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
-	e->skel->rodata->group_verdict = IOPF_GROUP_DROP;
+	e->skel->rodata->partial_action = IOPF_ACT_DROP;
 	ASSERT_EQ(0, attach(e));
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(0, fire(e, 0, 8, true));
@@ -338,11 +344,11 @@ TEST_F(policy, cap_partials)
 	int i, n;
 
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
-	e->skel->rodata->group_cap = 4;
+	e->skel->rodata->drop_cap = 4;
 	ASSERT_EQ(0, attach(e));
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(0, fire(e, 0, 9, true));
-	EXPECT_EQ(4, e->skel->bss->max_nr_partial_grpid);
+	EXPECT_EQ(4, e->skel->bss->max_nr_partial_group);
 	EXPECT_EQ(4, e->skel->bss->last_nr_partial);
 	EXPECT_EQ(0, fire(e, 0, 9, false));
 	n = mock_read_faults(&e->dev, e->faults, 128);
@@ -355,27 +361,218 @@ TEST_F(policy, drop_last_ejects)
 {
 	struct env *e = &self->e;
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
-	e->skel->rodata->group_last_verdict = IOPF_GROUP_DROP;
+	e->skel->rodata->last_action = IOPF_ACT_DROP;
 	ASSERT_EQ(0, attach(e));
 	EXPECT_EQ(0, fire(e, 0, 10, false));
 	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
-	expect_ejected(_metadata, e, "wrong-kind-of-request", "group",
-		       IOPF_GROUP_DROP, IOPF_EXIT_WRONG_KIND);
+	expect_ejected(_metadata, e, "wrong-kind-of-request", "drop",
+		       IOPF_EXIT_WRONG_KIND);
 }
 
-/* Out-of-range grouping verdicts are not obeyed either */
-TEST_F(policy, bad_group_verdict_ejects)
+/* A value outside enum iopf_action for a partial request, as for a last */
+TEST_F(policy, bad_partial_action_ejects)
 {
 	struct env *e = &self->e;
 	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
-	e->skel->rodata->group_verdict = -1;
+	e->skel->rodata->partial_action = -1;
 	ASSERT_EQ(0, attach(e));
 	EXPECT_EQ(0, fire(e, 0, 11, true));
 	EXPECT_EQ(0, fire(e, 0, 11, false));
 	/* Parked as by default, so the group has both requests */
 	EXPECT_EQ(2, mock_read_faults(&e->dev, e->faults, 128));
-	expect_ejected(_metadata, e, "bad-verdict", "group", -1,
-		       IOPF_EXIT_BAD_VERDICT);
+	expect_ejected(_metadata, e, "bad-action", "-1", IOPF_EXIT_BAD_ACTION);
+}
+
+/* Answering a partial request is the wrong kind: PRI answers a group */
+TEST_F(policy, answer_partial_ejects)
+{
+	struct env *e = &self->e;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->partial_action = IOPF_ACT_ANSWER_SUCCESS;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 12, true));
+	EXPECT_EQ(0, fire(e, 0, 12, false));
+	/* Parked as by default: the handler gets both requests */
+	EXPECT_EQ(2, mock_read_faults(&e->dev, e->faults, 128));
+	EXPECT_EQ(0, drain(e));
+	expect_ejected(_metadata, e, "wrong-kind-of-request", "answer_success",
+		       IOPF_EXIT_WRONG_KIND);
+}
+
+/*
+ * bpf_iopf_eject(): the policy's answer is not obeyed, and its own message
+ * is the reason, in the ejection record and in exit()
+ */
+TEST_F(policy, self_eject)
+{
+	struct env *e = &self->e;
+	struct iopf_ejection_info ej;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->eject_self = true;
+	e->skel->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 13, false));
+	/* Not answered INVALID by the policy: iommufd's handler has it */
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+	EXPECT_EQ(0, drain(e));
+	expect_ejected(_metadata, e, "self", "default", IOPF_EXIT_SELF);
+	ASSERT_TRUE(policy_ejection(e->name, &ej));
+	EXPECT_STREQ("test policy ejects itself", ej.msg);
+	EXPECT_STREQ("test policy ejects itself", e->skel->bss->exit_msg);
+}
+
+/*
+ * Shadow: the policy is asked and its answers counted, none obeyed; an
+ * illegal one still ejects it.  A link update puts the same policy, live,
+ * in its place, and its answers are obeyed from then on.
+ */
+TEST_F(policy, shadow_then_live)
+{
+	struct env *e = &self->e;
+	struct iopf_policy_info info;
+	struct test_policy *live;
+	int n;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	ASSERT_EQ(0, iopf_ops_set_bool(e->skel->obj, "shadow", true));
+	e->skel->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 20, true));
+	EXPECT_EQ(0, fire(e, 0, 20, false));
+	/* Not obeyed: the handler has the group */
+	n = mock_read_faults(&e->dev, e->faults, 128);
+	EXPECT_EQ(2, n);
+	ASSERT_EQ(0, mock_respond(&e->dev, e->faults[n - 1].cookie, RESP_SUCCESS));
+	EXPECT_EQ(0, ledger_check(e->log, drain(e), &(struct want_resp){
+		e->dev.mock_id, 0, 20, RESP_SUCCESS }, 1));
+	ASSERT_EQ(0, iopf_kernel_policy(e->name, &info));
+	EXPECT_STREQ("shadow", info.mode);
+	EXPECT_EQ(2, info.calls);
+	EXPECT_EQ(0, info.obeyed);
+	EXPECT_EQ(1, info.shadowed);
+
+	/* The same policy, live, in its place */
+	live = test_policy__open();
+	ASSERT_NE(NULL, live);
+	ASSERT_EQ(0, policy_name(live->obj, e->name, NULL));
+	live->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	ASSERT_EQ(0, test_policy__load(live));
+	ASSERT_EQ(0, bpf_link__update_map(e->link, iopf_ops_map(live->obj)));
+	EXPECT_EQ(IOPF_EXIT_REPLACED, e->skel->data->exit_kind);
+	ASSERT_EQ(0, iopf_kernel_policy(e->name, &info));
+	EXPECT_STREQ("live", info.mode);
+	EXPECT_EQ(0, fire(e, 0, 21, false));
+	EXPECT_EQ(0, mock_read_faults(&e->dev, e->faults, 128));
+	EXPECT_EQ(0, ledger_check(e->log, drain(e), &(struct want_resp){
+		e->dev.mock_id, 0, 21, RESP_INVALID }, 1));
+	EXPECT_EQ(1, live->bss->calls_decide);
+	bpf_link__destroy(e->link);
+	e->link = NULL;
+	test_policy__destroy(live);
+}
+
+/* In shadow, an illegal answer ejects all the same */
+TEST_F(policy, shadow_bad_action_ejects)
+{
+	struct env *e = &self->e;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	ASSERT_EQ(0, iopf_ops_set_bool(e->skel->obj, "shadow", true));
+	e->skel->rodata->last_action = 42;
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 22, false));
+	EXPECT_EQ(1, mock_read_faults(&e->dev, e->faults, 128));
+	expect_ejected(_metadata, e, "bad-action", "42", IOPF_EXIT_BAD_ACTION);
+}
+
+#define BUDGET_PARAM "/sys/module/iopf_bpf/parameters/decide_budget_us"
+
+static int read_budget(void)
+{
+	FILE *f = fopen(BUDGET_PARAM, "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int write_budget(int us)
+{
+	FILE *f = fopen(BUDGET_PARAM, "we");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%d\n", us) > 0 ? 0 : -EIO;
+	return fclose(f) ? -errno : ret;
+}
+
+/*
+ * A policy that takes longer than the budget (iopf_bpf.decide_budget_us)
+ * in timed calls in a row is ejected, with how long it took; the faults go
+ * on as if it had said nothing
+ */
+TEST_F(policy, overtime_ejects)
+{
+	struct env *e = &self->e;
+	struct iopf_ejection_info ej;
+	int budget = read_budget(), i, n = 0, handled;
+
+	ASSERT_LT(0, budget) TH_LOG("no %s", BUDGET_PARAM);
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	e->skel->rodata->spin_loops = 1000000;
+	e->skel->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	ASSERT_EQ(0, write_budget(1000));
+	ASSERT_EQ(0, attach(e));
+	/* One call in 16 per CPU is timed: 64 calls time this one twice */
+	for (i = 0; i < 64 && !policy_wait_detached(e->link, 0); i++) {
+		EXPECT_EQ(0, fire(e, 0, 100 + i, false));
+		n++;
+	}
+	EXPECT_EQ(0, write_budget(budget));
+	ASSERT_TRUE(policy_wait_detached(e->link, 5000));
+	ASSERT_TRUE(policy_wait_gone(e->name, 100));
+	ASSERT_TRUE(policy_ejection(e->name, &ej));
+	EXPECT_STREQ("overtime", ej.reason);
+	EXPECT_EQ(0, strncmp(ej.msg, "decide() took ", 14)) TH_LOG("msg %s", ej.msg);
+	EXPECT_EQ(IOPF_EXIT_OVERTIME, e->skel->data->exit_kind);
+	EXPECT_GE(n, 2);
+	/*
+	 * Each group answered once: by the policy (INVALID) before it was
+	 * ejected, by the handler from the call that ejected it on (that
+	 * answer is not obeyed)
+	 */
+	handled = mock_read_faults(&e->dev, e->faults, 128);
+	EXPECT_LE(1, handled);
+	EXPECT_EQ(n, drain(e) + handled);
+}
+
+/* What the kfuncs tell a policy about a mock device (not PCI) */
+TEST_F(policy, kfuncs_on_mock_device)
+{
+	struct env *e = &self->e;
+
+	ASSERT_EQ(0, mock_dev_enable_faults(&e->dev));
+	ASSERT_EQ(0, attach(e));
+	EXPECT_EQ(0, fire(e, 0, 14, true));
+	EXPECT_EQ(0, e->skel->bss->last_pci_id);
+	EXPECT_FALSE(e->skel->bss->last_is_vf);
+	EXPECT_TRUE(e->skel->bss->last_has_handler);
+	EXPECT_STREQ(e->dev.name, e->skel->bss->last_dev_name);
+	EXPECT_EQ((int)strlen(e->dev.name), e->skel->bss->last_dev_name_ret);
+	EXPECT_EQ(14, e->skel->bss->last_grpid_seen);
+	EXPECT_EQ(0, e->skel->bss->last_nr_partial);
+	EXPECT_EQ(0, fire(e, 0, 14, false));
+	EXPECT_EQ(1, e->skel->bss->last_nr_partial);
+	EXPECT_EQ(1, e->skel->bss->last_nr_partial_group);
+	EXPECT_EQ(2, mock_read_faults(&e->dev, e->faults, 128));
+	EXPECT_EQ(0, drain(e));
 }
 
 TEST_HARNESS_MAIN

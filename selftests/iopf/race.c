@@ -88,7 +88,7 @@ static int attach_router(struct env *e, int i, bool last_only)
 {
 	struct test_policy *skel = e->skel[i];
 
-	skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	skel->rodata->route_if_no_handle = true;
 	skel->rodata->route_last_only = last_only;
 	if (test_policy__load(skel))
@@ -97,7 +97,7 @@ static int attach_router(struct env *e, int i, bool last_only)
 	return e->link[i] ? 0 : -errno;
 }
 
-/* Policy @i: says IOPF_DEFAULT to everything */
+/* Policy @i: says IOPF_ACT_DEFAULT to everything */
 static int attach_bystander(struct env *e, int i)
 {
 	if (test_policy__load(e->skel[i]))
@@ -406,7 +406,7 @@ TEST_F(race, route_last_only_stays_bad_setup)
 	}
 	e->seq = n > 0 ? e->log[n - 1].seq : e->seq;
 	/* The route of the last request was not obeyed: overridden */
-	EXPECT_EQ(3, e->skel[0]->bss->calls_route);
+	EXPECT_EQ(3, e->skel[0]->bss->calls_decide);
 	EXPECT_EQ(0, e->skel[0]->bss->calls_exit);
 	expect_clean_rid_group(_metadata, e, GRP);
 }
@@ -494,7 +494,7 @@ TEST_F_TIMEOUT(race, reattach_while_ejection_is_reaped, 60)
 	struct bpf_link *again;
 
 	ASSERT_EQ(0, access(HOLD, W_OK)) TH_LOG("no %s: kernel without CONFIG_IOMMUFD_TEST?", HOLD);
-	skel->rodata->respond_verdict = 42;	/* not a verdict: ejected */
+	skel->rodata->last_action = 42;	/* not a verdict: ejected */
 	ASSERT_EQ(0, test_policy__load(skel));
 	e->link[0] = policy_attach(skel->obj);
 	ASSERT_NE(NULL, e->link[0]);

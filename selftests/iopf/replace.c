@@ -67,7 +67,7 @@ static int load(struct test_policy *p, const char *name, const char *dev,
 {
 	if (policy_name(p->obj, name, dev))
 		return -1;
-	p->rodata->respond_verdict = respond;
+	p->rodata->last_action = respond;
 	return test_policy__load(p);
 }
 
@@ -109,14 +109,14 @@ TEST_F(replace, keeps_place_and_link)
 	struct iopf_policy_info before, after;
 	long long attached = iopf_stat("attached");
 
-	self->l1 = load_attach(self->p1, "first", NULL, IOPF_RESPOND_INVALID);
+	self->l1 = load_attach(self->p1, "first", NULL, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "second", NULL, IOPF_RESPOND_INVALID);
+	self->l2 = load_attach(self->p2, "second", NULL, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l2);
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 1));
 	ASSERT_EQ(0, iopf_kernel_policy("first", &before));
 
-	ASSERT_EQ(0, load(self->p3, "first", NULL, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(self->p3, "first", NULL, IOPF_ACT_ANSWER_SUCCESS));
 	ASSERT_EQ(0, update(self->l1, self->p3));
 	/* Stopped once, saying why; the new one has not stopped */
 	EXPECT_EQ(IOPF_EXIT_REPLACED, self->p1->data->exit_kind);
@@ -125,14 +125,14 @@ TEST_F(replace, keeps_place_and_link)
 
 	/* Still ahead of "second", which would answer INVALID */
 	EXPECT_EQ(RESP_SUCCESS, fault_code(self, &self->a, 2));
-	EXPECT_EQ(1, self->p1->bss->calls_respond);
-	EXPECT_EQ(1, self->p3->bss->calls_respond);
+	EXPECT_EQ(1, self->p1->bss->calls_decide);
+	EXPECT_EQ(1, self->p3->bss->calls_decide);
 	ASSERT_EQ(0, iopf_kernel_policy("first", &after));
 	EXPECT_EQ(before.order, after.order);
 	EXPECT_EQ(before.link_id, after.link_id);
 	EXPECT_STREQ("*", after.scope);
 	/* Counters restart with the new programs */
-	EXPECT_EQ(1, after.cb[IOPF_CB_RESPOND].calls);
+	EXPECT_EQ(1, after.calls);
 	EXPECT_EQ(attached + 2, iopf_stat("attached"));
 	/* A replacement is not an ejection */
 	EXPECT_FALSE(policy_ejection("first", &(struct iopf_ejection_info){}));
@@ -151,7 +151,7 @@ TEST_F(replace, same_map_is_noop)
 {
 	struct iopf_policy_info before, after;
 
-	self->l1 = load_attach(self->p1, "same", NULL, IOPF_RESPOND_INVALID);
+	self->l1 = load_attach(self->p1, "same", NULL, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l1);
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 1));
 	ASSERT_EQ(0, iopf_kernel_policy("same", &before));
@@ -160,7 +160,7 @@ TEST_F(replace, same_map_is_noop)
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 2));
 	ASSERT_EQ(0, iopf_kernel_policy("same", &after));
 	/* Not restarted: the same entry counted both calls */
-	EXPECT_EQ(2, after.cb[IOPF_CB_RESPOND].calls);
+	EXPECT_EQ(2, after.calls);
 	EXPECT_EQ(before.order, after.order);
 }
 
@@ -169,30 +169,30 @@ TEST_F(replace, keeps_scope)
 {
 	struct iopf_policy_info info;
 
-	self->l1 = load_attach(self->p1, "fence", self->a.name, IOPF_RESPOND_INVALID);
+	self->l1 = load_attach(self->p1, "fence", self->a.name, IOPF_ACT_ANSWER_INVALID);
 	ASSERT_NE(NULL, self->l1);
 
 	/* Another device, or all devices: refused, the old one runs on */
-	ASSERT_EQ(0, load(self->p2, "fence", self->b.name, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(self->p2, "fence", self->b.name, IOPF_ACT_ANSWER_SUCCESS));
 	EXPECT_EQ(-EINVAL, update(self->l1, self->p2));
-	ASSERT_EQ(0, load(self->p3, "fence", NULL, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(self->p3, "fence", NULL, IOPF_ACT_ANSWER_SUCCESS));
 	EXPECT_EQ(-EINVAL, update(self->l1, self->p3));
 	EXPECT_EQ(0xffffffff, self->p1->data->exit_kind);
 	EXPECT_EQ(RESP_INVALID, fault_code(self, &self->a, 1));
-	EXPECT_EQ(0, self->p2->bss->calls_respond + self->p3->bss->calls_respond);
+	EXPECT_EQ(0, self->p2->bss->calls_decide + self->p3->bss->calls_decide);
 
 	/* The same device: accepted, and other devices still untouched */
 	test_policy__destroy(self->p2);
 	self->p2 = test_policy__open();
 	ASSERT_NE(NULL, self->p2);
-	ASSERT_EQ(0, load(self->p2, "fence", self->a.name, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(self->p2, "fence", self->a.name, IOPF_ACT_ANSWER_SUCCESS));
 	ASSERT_EQ(0, update(self->l1, self->p2));
 	ASSERT_EQ(0, iopf_kernel_policy("fence", &info));
 	EXPECT_STREQ(self->a.name, info.scope);
 	EXPECT_EQ(RESP_SUCCESS, fault_code(self, &self->a, 2));
-	EXPECT_EQ(1, self->p2->bss->calls_respond);
+	EXPECT_EQ(1, self->p2->bss->calls_decide);
 	EXPECT_EQ(RESP_SUCCESS, fault_code(self, &self->b, 3));
-	EXPECT_EQ(1, self->p2->bss->calls_respond);
+	EXPECT_EQ(1, self->p2->bss->calls_decide);
 }
 
 /* A new name is fine unless another policy has it */
@@ -200,11 +200,11 @@ TEST_F(replace, name_rules)
 {
 	struct iopf_policy_info info;
 
-	self->l1 = load_attach(self->p1, "one", NULL, IOPF_DEFAULT);
+	self->l1 = load_attach(self->p1, "one", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l1);
-	self->l2 = load_attach(self->p2, "two", NULL, IOPF_DEFAULT);
+	self->l2 = load_attach(self->p2, "two", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l2);
-	ASSERT_EQ(0, load(self->p3, "two", NULL, IOPF_DEFAULT));
+	ASSERT_EQ(0, load(self->p3, "two", NULL, IOPF_ACT_DEFAULT));
 	EXPECT_EQ(-EEXIST, update(self->l1, self->p3));
 	EXPECT_EQ(0, iopf_kernel_policy("one", &info));
 	EXPECT_EQ(0xffffffff, self->p1->data->exit_kind);
@@ -212,7 +212,7 @@ TEST_F(replace, name_rules)
 	test_policy__destroy(self->p3);
 	self->p3 = test_policy__open();
 	ASSERT_NE(NULL, self->p3);
-	ASSERT_EQ(0, load(self->p3, "three", NULL, IOPF_DEFAULT));
+	ASSERT_EQ(0, load(self->p3, "three", NULL, IOPF_ACT_DEFAULT));
 	ASSERT_EQ(0, update(self->l1, self->p3));
 	EXPECT_EQ(-ENOENT, iopf_kernel_policy("one", &info));
 	EXPECT_EQ(0, iopf_kernel_policy("three", &info));
@@ -221,9 +221,9 @@ TEST_F(replace, name_rules)
 /* On a detached link, or one whose policy was ejected: refused, one exit */
 TEST_F(replace, dead_link_refused)
 {
-	ASSERT_EQ(0, load(self->p3, "spare", NULL, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(self->p3, "spare", NULL, IOPF_ACT_ANSWER_SUCCESS));
 
-	self->l1 = load_attach(self->p1, "gone", NULL, IOPF_DEFAULT);
+	self->l1 = load_attach(self->p1, "gone", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l1);
 	ASSERT_EQ(0, bpf_link__detach(self->l1));
 	EXPECT_EQ(-ENOLINK, update(self->l1, self->p3));
@@ -234,10 +234,10 @@ TEST_F(replace, dead_link_refused)
 	EXPECT_EQ(RESP_SUCCESS, fault_code(self, &self->a, 1));
 	ASSERT_TRUE(policy_wait_detached(self->l2, 5000));
 	EXPECT_EQ(-ENOLINK, update(self->l2, self->p3));
-	EXPECT_EQ(IOPF_EXIT_BAD_VERDICT, self->p2->data->exit_kind);
+	EXPECT_EQ(IOPF_EXIT_BAD_ACTION, self->p2->data->exit_kind);
 	EXPECT_EQ(1, self->p2->bss->calls_exit);
 	EXPECT_EQ(0, self->p3->bss->calls_exit);
-	EXPECT_EQ(0, self->p3->bss->calls_respond);
+	EXPECT_EQ(0, self->p3->bss->calls_decide);
 	EXPECT_EQ(-ENOENT, iopf_kernel_policy("spare", &(struct iopf_policy_info){}));
 }
 
@@ -249,7 +249,7 @@ TEST_F(replace, empty_policy_refused)
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(NULL, policy_attach(e->obj));
 	EXPECT_EQ(EINVAL, errno);
-	self->l1 = load_attach(self->p1, "exit_only", NULL, IOPF_DEFAULT);
+	self->l1 = load_attach(self->p1, "exit_only", NULL, IOPF_ACT_DEFAULT);
 	ASSERT_NE(NULL, self->l1);
 	EXPECT_EQ(-EINVAL, bpf_link__update_map(self->l1, iopf_ops_map(e->obj)));
 	EXPECT_EQ(0xffffffff, self->p1->data->exit_kind);
@@ -297,7 +297,7 @@ TEST_F_TIMEOUT(replace, ejection_races_update, 300)
 		ASSERT_NE(NULL, good);
 		link = load_attach(bad, "racer", NULL, 42);
 		ASSERT_NE(NULL, link);
-		ASSERT_EQ(0, load(good, "racer", NULL, IOPF_DEFAULT));
+		ASSERT_EQ(0, load(good, "racer", NULL, IOPF_ACT_DEFAULT));
 		r.grpid = i;
 		r.delay_us = (i % 5) * 500;
 		ASSERT_EQ(0, pthread_create(&t, NULL, fire_one, &r));
@@ -306,9 +306,9 @@ TEST_F_TIMEOUT(replace, ejection_races_update, 300)
 		if (err == 0) {
 			won++;
 			/* Ejected in the window: that stays its reason */
-			won_ejected += bad->data->exit_kind == IOPF_EXIT_BAD_VERDICT;
+			won_ejected += bad->data->exit_kind == IOPF_EXIT_BAD_ACTION;
 			EXPECT_TRUE(bad->data->exit_kind == IOPF_EXIT_REPLACED ||
-				    bad->data->exit_kind == IOPF_EXIT_BAD_VERDICT);
+				    bad->data->exit_kind == IOPF_EXIT_BAD_ACTION);
 			/* The new one is live, untouched by the old one's ejection */
 			EXPECT_EQ(0, iopf_kernel_policy("racer", &(struct iopf_policy_info){}));
 			bpf_link__destroy(link);
@@ -320,7 +320,7 @@ TEST_F_TIMEOUT(replace, ejection_races_update, 300)
 			EXPECT_EQ(-ENOLINK, err);
 			ASSERT_TRUE(policy_wait_detached(link, 5000));
 			bpf_link__destroy(link);
-			EXPECT_EQ(IOPF_EXIT_BAD_VERDICT, bad->data->exit_kind);
+			EXPECT_EQ(IOPF_EXIT_BAD_ACTION, bad->data->exit_kind);
 			EXPECT_EQ(0, good->bss->calls_exit);
 		}
 		EXPECT_EQ(1, bad->bss->calls_exit);
@@ -420,8 +420,8 @@ TEST_F_TIMEOUT(replace, storm_200_replacements, 300)
 	seen = calloc(2 * STORM_MAX, 1);
 	ASSERT_NE(NULL, seen);
 	d.seen = seen;
-	ASSERT_EQ(0, load(v[0], "fence", self->a.name, IOPF_RESPOND_INVALID));
-	ASSERT_EQ(0, load(v[1], "fence", self->a.name, IOPF_RESPOND_SUCCESS));
+	ASSERT_EQ(0, load(v[0], "fence", self->a.name, IOPF_ACT_ANSWER_INVALID));
+	ASSERT_EQ(0, load(v[1], "fence", self->a.name, IOPF_ACT_ANSWER_SUCCESS));
 	self->l1 = policy_attach(v[0]->obj);
 	ASSERT_NE(NULL, self->l1);
 
@@ -435,13 +435,13 @@ TEST_F_TIMEOUT(replace, storm_200_replacements, 300)
 		struct test_policy *old = v[(i - 1) % 2], *new = v[i % 2];
 
 		/* The one put back must not have run while it was out */
-		if (i > 1 && new->bss->calls_respond != calls_then)
+		if (i > 1 && new->bss->calls_decide != calls_then)
 			ran_after++;
 		if (update(self->l1, new)) {
 			TH_LOG("replacement %d failed: %s", i, strerror(errno));
 			break;
 		}
-		calls_then = old->bss->calls_respond;
+		calls_then = old->bss->calls_decide;
 		usleep(1000);
 	}
 	stop = 1;
@@ -462,8 +462,8 @@ TEST_F_TIMEOUT(replace, storm_200_replacements, 300)
 		}
 	TH_LOG("%d replacements, %d + %d groups, each policy answered %llu + %llu",
 	       NR_REPLACE, s[0].nr, s[1].nr,
-	       (unsigned long long)v[0]->bss->calls_respond,
-	       (unsigned long long)v[1]->bss->calls_respond);
+	       (unsigned long long)v[0]->bss->calls_decide,
+	       (unsigned long long)v[1]->bss->calls_decide);
 	EXPECT_EQ(0, missing);
 	EXPECT_EQ(0, twice);
 	EXPECT_EQ(0, d.bad);
@@ -471,7 +471,7 @@ TEST_F_TIMEOUT(replace, storm_200_replacements, 300)
 	EXPECT_EQ(0, ran_after);
 	/* Every group was asked of exactly one version */
 	EXPECT_EQ(s[0].nr + s[1].nr,
-		  v[0]->bss->calls_respond + v[1]->bss->calls_respond);
+		  v[0]->bss->calls_decide + v[1]->bss->calls_decide);
 	EXPECT_EQ(NR_REPLACE, v[0]->bss->calls_exit + v[1]->bss->calls_exit);
 	free(seen);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Domain routing (IOPF_ROUTE_RID) against real PASID attachments: 7.3's
+ * Domain routing (IOPF_ACT_ROUTE_RID) against real PASID attachments: 7.3's
  * mock attaches domains to PASIDs, so the route check meets the attach
  * handles iommufd really creates, not only "no handle at all" as in
  * policy.c.  Exactly-once is checked per group in the mock's sequenced
@@ -249,8 +249,7 @@ static void expect_bad_route(struct __test_metadata *_metadata, struct env *e,
 	ASSERT_TRUE(policy_wait_gone(e->name, 100));
 	ASSERT_TRUE(policy_ejection(e->name, &ej));
 	EXPECT_STREQ("bad-route", ej.reason);
-	EXPECT_STREQ("route", ej.callback);
-	EXPECT_EQ(IOPF_ROUTE_RID, ej.verdict);
+	EXPECT_STREQ("route_rid", ej.action);
 	EXPECT_STREQ(e->dev.name, ej.device);
 	EXPECT_EQ(pasid, ej.pasid);
 	EXPECT_EQ(IOPF_EXIT_BAD_ROUTE, e->skel->data->exit_kind);
@@ -285,12 +284,12 @@ TEST_F(route, pasid_own_handler_refuses_route)
 	ASSERT_EQ(0, pasid_attach(e, IOMMU_TEST_OP_PASID_ATTACH, PASID,
 				  e->pasid_q.hwpt_id));
 	ASSERT_EQ(0, attached_to(e, PASID, e->pasid_q.hwpt_id));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach_policy(e));
 
 	EXPECT_EQ(0, fire(e, PASID, 1));
-	EXPECT_EQ(1, e->skel->bss->calls_route);
-	EXPECT_TRUE(e->skel->bss->last_has_default_handle);
+	EXPECT_EQ(1, e->skel->bss->calls_decide);
+	EXPECT_TRUE(e->skel->bss->last_has_handler);
 	expect_bad_route(_metadata, e, PASID);
 	EXPECT_EQ(routed, iopf_stat("routed"));
 
@@ -329,13 +328,13 @@ TEST_F(route, pasid_without_handle_routed_to_rid)
 	EXPECT_EQ(-EINVAL, fire(e, PASID, 1));
 	expect_log(_metadata, e, ONE(PASID, 1, RESP_INVALID));
 
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	e->skel->rodata->route_if_no_handle = true;
 	e->skel->rodata->route_ask_kfunc = true;
 	ASSERT_EQ(0, attach_policy(e));
 	routed = iopf_stat("routed");
 	EXPECT_EQ(0, fire(e, PASID, 2));
-	EXPECT_FALSE(e->skel->bss->last_has_default_handle);
+	EXPECT_FALSE(e->skel->bss->last_has_handler);
 	EXPECT_EQ(1, e->skel->data->kfunc_said);
 	EXPECT_EQ(routed + 1, iopf_stat("routed"));
 
@@ -367,7 +366,7 @@ TEST_F(route, rid_without_fault_handler_refuses_route)
 	/* A fault-capable neighbour: the device has a fault param all along */
 	ASSERT_EQ(0, pasid_attach(e, IOMMU_TEST_OP_PASID_ATTACH, PASID_OTHER,
 				  e->pasid_q.hwpt_id));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach_policy(e));
 
 	EXPECT_EQ(-EINVAL, fire(e, PASID, 3));
@@ -389,7 +388,7 @@ TEST_F(route, pasid_replace_changes_the_check)
 	ASSERT_EQ(0, rid_attach(e, e->rid_q.hwpt_id));
 	ASSERT_EQ(0, pasid_attach(e, IOMMU_TEST_OP_PASID_ATTACH, PASID,
 				  e->nested_plain_id));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach_policy(e));
 
 	EXPECT_EQ(0, fire(e, PASID, 4));
@@ -455,12 +454,12 @@ TEST_F(plain_pasid, routed_to_rid)
 	expect_log(_metadata, e, ONE(PASID, 1, RESP_INVALID));
 
 	/* Routes every PASID request: has_default_handle plays no part */
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	e->skel->rodata->route_ask_kfunc = true;
 	ASSERT_EQ(0, attach_policy(e));
 	routed = iopf_stat("routed");
 	EXPECT_EQ(0, fire(e, PASID, 2));
-	EXPECT_FALSE(e->skel->bss->last_has_default_handle);
+	EXPECT_FALSE(e->skel->bss->last_has_handler);
 	EXPECT_EQ(1, e->skel->data->kfunc_said);
 	EXPECT_EQ(routed + 1, iopf_stat("routed"));
 
@@ -516,7 +515,7 @@ TEST_F(pending, answered_once)
 	ASSERT_EQ(0, rid_attach(e, e->rid_q.hwpt_id));
 	ASSERT_EQ(0, pasid_attach(e, IOMMU_TEST_OP_PASID_ATTACH, PASID,
 				  e->nested_plain_id));
-	e->skel->rodata->route_verdict = IOPF_ROUTE_RID;
+	e->skel->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	ASSERT_EQ(0, attach_policy(e));
 
 	routed = iopf_stat("routed");

@@ -114,7 +114,7 @@ struct pstat {
 	unsigned long long fd_closed, closed_unanswered;
 	unsigned long long read_groups, answered, bad_code_refused;
 	unsigned long long attach, attach_inj_armed, attach_inj_hit, attach_inj_failed;
-	unsigned long long detach, ejected, ejected_kind[8], self_detached;
+	unsigned long long detach, ejected, ejected_kind[16], self_detached;
 	unsigned long long ran_after_detach, exit_mismatch;
 	unsigned long long detach_ns_max, detach_ns_sum, detach_pending_ns_max, pending_at_detach;
 	unsigned long long loads, load_ns_sum, load_ns_max;
@@ -797,12 +797,12 @@ static int pol_first(struct proc *p, struct pol *pl, struct bpf_object *obj)
 
 static uint64_t test_calls(struct test_policy *t)
 {
-	return t->bss->calls_group + t->bss->calls_route + t->bss->calls_respond;
+	return t->bss->calls_decide;
 }
 
 static uint64_t fuzz_calls(struct fuzz_policy *f)
 {
-	return f->bss->calls_group + f->bss->calls_route + f->bss->calls_respond;
+	return f->bss->calls_decide;
 }
 
 /* Fire @n groups at @d (no injection), nothing read */
@@ -866,7 +866,7 @@ static struct xpol *xpol_get(struct proc *p, struct xpol *pool, const struct moc
 		goto err;
 	}
 	/* Legal: caps partials at one per group, leaves responses to the handler */
-	x->t->rodata->group_cap = 1;
+	x->t->rodata->drop_cap = 1;
 	if (TIMED_LOAD(p, test_policy__load, x->t)) {
 		fail("proc %d: load %s", p->idx, name);
 		goto err;
@@ -925,7 +925,7 @@ static void victim_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 		fail("proc %d: policy scoped to a destroyed device not ejected", p->idx);
 	} else {
 		INC(p->st, ejected);
-		INC(p->st, ejected_kind[x->t->data->exit_kind & 7]);
+		INC(p->st, ejected_kind[x->t->data->exit_kind & 15]);
 		if (x->t->data->exit_kind != IOPF_EXIT_DEV_REMOVED)
 			fail("proc %d: victim's policy stopped, reason %u", p->idx,
 			     x->t->data->exit_kind);
@@ -973,13 +973,13 @@ static void good(int idx, uint64_t seed)
 		_exit(1);
 	snprintf(name, sizeof(name), "stress_good_g%d", getpid());
 	policy_name(g->obj, name, NULL);
-	g->rodata->group_cap = 2;
-	g->rodata->route_verdict = IOPF_ROUTE_RID;
+	g->rodata->drop_cap = 2;
+	g->rodata->route_action = IOPF_ACT_ROUTE_RID;
 	g->rodata->route_if_no_handle = true;
 	g->rodata->route_ask_kfunc = true;
 	snprintf(name, sizeof(name), "stress_good_s%d", getpid());
 	policy_name(s->obj, name, d->m.name);
-	s->rodata->respond_verdict = IOPF_RESPOND_SUCCESS;
+	s->rodata->last_action = IOPF_ACT_ANSWER_SUCCESS;
 	if (TIMED_LOAD(&p, test_policy__load, g) || TIMED_LOAD(&p, test_policy__load, s) ||
 	    !xpol_get(&p, pool, &v->m)) {
 		fail("proc %d: load test policies", idx);
@@ -1080,7 +1080,7 @@ static void fuzz(int idx, uint64_t seed)
 		if (link_hup(fd, 100 + rnd() % 300)) {
 			/* Ejected: the reap work detached it, exit() has run */
 			INC(p.st, ejected);
-			INC(p.st, ejected_kind[f->data->exit_kind & 7]);
+			INC(p.st, ejected_kind[f->data->exit_kind & 15]);
 			if (f->data->exit_kind == IOPF_EXIT_DETACHED ||
 			    f->data->exit_kind == IOPF_EXIT_DEV_REMOVED)
 				fail("proc %d: fuzz policy stopped, reason %u", idx,
@@ -1455,8 +1455,8 @@ int main(void)
 		       sh->st[good_idx].attach, sh->st[good_idx].detach,
 		       sh->st[fuzz_idx].attach, sh->st[fuzz_idx].detach,
 		       sh->st[fuzz_idx].ejected, sh->st[fuzz_idx].self_detached);
-	ksft_print_msg("ejections %llu: bad-verdict %llu, wrong-kind %llu, bad-route %llu, device-removed %llu\n",
-		       SUM(ejected), SUM(ejected_kind[IOPF_EXIT_BAD_VERDICT]),
+	ksft_print_msg("ejections %llu: bad-action %llu, wrong-kind %llu, bad-route %llu, device-removed %llu\n",
+		       SUM(ejected), SUM(ejected_kind[IOPF_EXIT_BAD_ACTION]),
 		       SUM(ejected_kind[IOPF_EXIT_WRONG_KIND]),
 		       SUM(ejected_kind[IOPF_EXIT_BAD_ROUTE]),
 		       SUM(ejected_kind[IOPF_EXIT_DEV_REMOVED]));
@@ -1506,7 +1506,7 @@ int main(void)
 			 "stress: no policy ran after its detach returned, exit() once per attach\n");
 	ksft_test_result(SUM(detach) && MAX(detach_ns_max) < DETACH_LIMIT_NS,
 			 "stress: every detach returned within 2 s\n");
-	ksft_test_result(SUM(ejected_kind[IOPF_EXIT_BAD_VERDICT]) + SUM(ejected_kind[IOPF_EXIT_WRONG_KIND]) &&
+	ksft_test_result(SUM(ejected_kind[IOPF_EXIT_BAD_ACTION]) + SUM(ejected_kind[IOPF_EXIT_WRONG_KIND]) &&
 			 SUM(inj_hit) && SUM(attach_inj_failed) && SUM(destroyed_pending) &&
 			 SUM(replaced_pending) && SUM(detached_pending) && SUM(closed_unanswered) &&
 			 SUM(pending_at_detach) && SUM(bad_setup) && l.read_unanswered,

@@ -49,28 +49,79 @@ static void expect_refused(struct __test_metadata *_metadata, const char *file,
 	EXPECT_NE(NULL, strstr(verifier_log, msg));
 }
 
-TEST(write_to_context)
+TEST(write_to_request)
 {
-	expect_refused(_metadata, "build/bpf/bad_write_ctx.bpf.o",
+	expect_refused(_metadata, "build/bpf/bad_write_request.bpf.o",
 		       "only read is supported");
 }
 
-TEST(read_past_context)
+TEST(write_to_device)
 {
-	expect_refused(_metadata, "build/bpf/bad_read_past_ctx.bpf.o",
-		       "access beyond struct iopf_ctx");
+	expect_refused(_metadata, "build/bpf/bad_write_device.bpf.o",
+		       "only read is supported");
 }
 
-TEST(kfunc_outside_its_callback)
+TEST(read_past_request)
 {
-	expect_refused(_metadata, "build/bpf/bad_kfunc_callback.bpf.o",
-		       "calling kernel function bpf_iopf_rid_has_handler is not allowed");
+	expect_refused(_metadata, "build/bpf/bad_read_past_request.bpf.o",
+		       "access beyond struct iommu_fault_page_request");
+}
+
+TEST(eject_needs_constant_string)
+{
+	expect_refused(_metadata, "build/bpf/bad_eject_msg.bpf.o",
+		       "doesn't point to a const string");
+}
+
+/* Each kfunc from exit(): only decide() may call them */
+TEST(kfuncs_outside_decide)
+{
+	static const char * const kfuncs[] = {
+		"bpf_iopf_nr_partial", "bpf_iopf_nr_partial_group",
+		"bpf_iopf_has_handler", "bpf_iopf_rid_has_handler",
+		"bpf_iopf_dev_is_vf", "bpf_iopf_pci_id", "bpf_iopf_dev_name",
+		"bpf_iopf_eject",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(kfuncs) / sizeof(kfuncs[0]); i++) {
+		char want[128], ops[64];
+		struct bpf_object *obj;
+		struct bpf_map *map;
+		libbpf_print_fn_t old;
+		int err, created = 0;
+
+		snprintf(ops, sizeof(ops), "%s_ops", kfuncs[i]);
+		snprintf(want, sizeof(want),
+			 "calling kernel function %s is not allowed", kfuncs[i]);
+		obj = bpf_object__open_file("build/bpf/bad_kfunc_exit.bpf.o", NULL);
+		ASSERT_NE(NULL, obj);
+		/* Only this kfunc's map, so that only its programs load */
+		bpf_object__for_each_map(map, obj) {
+			bool mine = !strcmp(bpf_map__name(map), ops);
+
+			if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+				continue;
+			bpf_map__set_autocreate(map, mine);
+			created += mine;
+		}
+		ASSERT_EQ(1, created);
+		verifier_log[0] = 0;
+		old = libbpf_set_print(capture);
+		err = bpf_object__load(obj);
+		libbpf_set_print(old);
+		bpf_object__close(obj);
+		EXPECT_NE(0, err);
+		if (!strstr(verifier_log, want))
+			TH_LOG("expected \"%s\" in:\n%s", want, verifier_log);
+		EXPECT_NE(NULL, strstr(verifier_log, want));
+	}
 }
 
 TEST(sleepable_program)
 {
 	expect_refused(_metadata, "build/bpf/bad_sleepable.bpf.o",
-		       "attach to unsupported member respond of struct iopf_ops");
+		       "attach to unsupported member decide of struct iopf_ops");
 }
 
 /* CAP_BPF + CAP_PERFMON load a policy; attaching needs CAP_SYS_ADMIN */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 #include "iopf_kernel.h"
+#include "iopf_kernel_enums.h"
 #include "iopf_ops_map.h"
 
 /* Name (and scope, or NULL for all devices) of an object's iopf_ops map */

@@ -5,12 +5,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops.s")
-int BPF_PROG(sleepable_respond, const struct iopf_ctx *fault)
+int BPF_PROG(sleepable_decide, IOPF_DECIDE_ARGS)
 {
-	return IOPF_DEFAULT;
+	return IOPF_ACT_DEFAULT;
 }
 
 IOPF_POLICY(sleepable_ops) = {
-	.respond = (void *)sleepable_respond,
+	.decide = (void *)sleepable_decide,
 	.name = "bad_sleepable",
 };

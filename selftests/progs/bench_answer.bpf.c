@@ -5,12 +5,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops")
-int BPF_PROG(answer_respond, const struct iopf_ctx *fault)
+int BPF_PROG(answer_decide, IOPF_DECIDE_ARGS)
 {
-	return IOPF_RESPOND_INVALID;
+	return iopf_last(req) ? IOPF_ACT_ANSWER_INVALID : IOPF_ACT_DEFAULT;
 }
 
 IOPF_POLICY(answer) = {
-	.respond = (void *)answer_respond,
+	.decide = (void *)answer_decide,
 	.name = "answer",
 };

@@ -5,12 +5,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops")
-int BPF_PROG(passthrough_respond, const struct iopf_ctx *fault)
+int BPF_PROG(passthrough_decide, IOPF_DECIDE_ARGS)
 {
-	return IOPF_DEFAULT;
+	return IOPF_ACT_DEFAULT;
 }
 
 IOPF_POLICY(passthrough) = {
-	.respond = (void *)passthrough_respond,
+	.decide = (void *)passthrough_decide,
 	.name = "passthrough",
 };

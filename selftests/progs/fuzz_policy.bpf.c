@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A policy for the stress test: random verdicts from every callback, mostly
+ * A policy for the stress test: random actions, mostly
  * legal, now and then illegal, so that the kernel ejects it while faults
  * fire and the test attaches it again.  What it did is counted in .bss for
  * the test to check (a policy must not run once its detach returned).
@@ -12,10 +12,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* One answer in illegal_per_64k is illegal; set before attach (.bss) */
 __u32 illegal_per_64k;
 
-__u64 calls_group, calls_route, calls_respond, calls_exit;
+__u64 calls_decide, calls_exit;
 __u64 illegal_answers;
-__u32 exit_kind = 0xffffffff, exit_callback;
-__s32 exit_verdict;
+__u32 exit_kind = 0xffffffff;
+__s32 exit_action;
 
 static __always_inline bool roll_illegal(void)
 {
@@ -25,73 +25,54 @@ static __always_inline bool roll_illegal(void)
 	return true;
 }
 
-/* A value no callback may return (IOPF_DEFAULT excluded) */
+/* A value outside enum iopf_action */
 static __always_inline int bad_value(void)
 {
-	return (bpf_get_prandom_u32() & 1) ? 4 + (bpf_get_prandom_u32() & 63) :
-					     -1 - (int)(bpf_get_prandom_u32() & 7);
+	return (bpf_get_prandom_u32() & 1) ?
+	       IOPF_ACT_ANSWER_FAILURE + 1 + (bpf_get_prandom_u32() & 63) :
+	       -1 - (int)(bpf_get_prandom_u32() & 7);
 }
 
 SEC("struct_ops")
-int BPF_PROG(fuzz_group, const struct iopf_ctx *fault)
+int BPF_PROG(fuzz_decide, IOPF_DECIDE_ARGS)
 {
 	__u32 r = bpf_get_prandom_u32();
+	bool last = iopf_last(req), pasid = iopf_has_pasid(req);
 
-	__sync_fetch_and_add(&calls_group, 1);
-	if (roll_illegal())
-		/* DROP on a last request is the wrong kind; else no verdict */
-		return fault->last_page && (r & 1) ? IOPF_GROUP_DROP : bad_value();
-	if (!fault->last_page && r % 4 == 0)
-		return IOPF_GROUP_DROP;
-	return IOPF_DEFAULT;
-}
-
-SEC("struct_ops")
-int BPF_PROG(fuzz_route, const struct iopf_ctx *fault)
-{
-	__u32 r = bpf_get_prandom_u32();
-
-	__sync_fetch_and_add(&calls_route, 1);
+	__sync_fetch_and_add(&calls_decide, 1);
 	/*
 	 * A PASID request whose RID has no fault handler (fault domain
 	 * detached): routing it is a bad route.  Rare, so taken more often.
 	 */
-	if (fault->pasid_valid && !bpf_iopf_rid_has_handler(fault)) {
+	if (pasid && !bpf_iopf_rid_has_handler(dn)) {
 		if (r % 8)
-			return IOPF_DEFAULT;
+			return IOPF_ACT_DEFAULT;
 		__sync_fetch_and_add(&illegal_answers, 1);
-		return IOPF_ROUTE_RID;
+		return IOPF_ACT_ROUTE_RID;
 	}
 	if (roll_illegal()) {
-		/* Routing a request without PASID is the wrong kind */
-		if (!fault->pasid_valid && (r & 1))
-			return IOPF_ROUTE_RID;
+		/* The wrong kind of request for the action, or no action */
+		if (!pasid && r % 4 == 0)
+			return IOPF_ACT_ROUTE_RID;
+		if (last && r % 4 == 1)
+			return IOPF_ACT_DROP;
+		if (!last && r % 4 == 2)
+			return IOPF_ACT_ANSWER_INVALID;
 		return bad_value();
 	}
-	if (fault->pasid_valid && r % 2 == 0)
-		return IOPF_ROUTE_RID;	/* the RID has a handler: checked above */
-	return IOPF_DEFAULT;
-}
-
-SEC("struct_ops")
-int BPF_PROG(fuzz_respond, const struct iopf_ctx *fault)
-{
-	__u32 r = bpf_get_prandom_u32() % 8;
-
-	__sync_fetch_and_add(&calls_respond, 1);
-	if (roll_illegal())
-		return bad_value();
-	/* Half go on to the handler, the rest are answered with any code */
-	switch (r) {
+	switch ((r >> 2) % 8) {
 	case 0:
-		return IOPF_RESPOND_INVALID;
 	case 1:
-	case 3:
-		return IOPF_RESPOND_SUCCESS;
+		/* The RID has a handler: checked above */
+		return pasid ? IOPF_ACT_ROUTE_RID : IOPF_ACT_DEFAULT;
 	case 2:
-		return IOPF_RESPOND_FAILURE;
+		return last ? IOPF_ACT_ANSWER_INVALID : IOPF_ACT_DROP;
+	case 3:
+		return last ? IOPF_ACT_ANSWER_SUCCESS : IOPF_ACT_DEFAULT;
+	case 4:
+		return last ? IOPF_ACT_ANSWER_FAILURE : IOPF_ACT_DEFAULT;
 	}
-	return IOPF_DEFAULT;
+	return IOPF_ACT_DEFAULT;
 }
 
 SEC("struct_ops")
@@ -99,14 +80,11 @@ void BPF_PROG(fuzz_exit, const struct iopf_exit_info *info)
 {
 	__sync_fetch_and_add(&calls_exit, 1);
 	exit_kind = info->kind;
-	exit_callback = info->callback;
-	exit_verdict = info->verdict;
+	exit_action = info->action;
 }
 
 IOPF_POLICY(fuzz_ops) = {
-	.group = (void *)fuzz_group,
-	.route = (void *)fuzz_route,
-	.respond = (void *)fuzz_respond,
+	.decide = (void *)fuzz_decide,
 	.exit = (void *)fuzz_exit,
 	.name = "fuzz",
 };

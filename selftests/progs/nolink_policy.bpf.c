@@ -5,13 +5,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops")
-int BPF_PROG(nolink_respond, const struct iopf_ctx *fault)
+int BPF_PROG(nolink_decide, IOPF_DECIDE_ARGS)
 {
-	return IOPF_RESPOND_INVALID;
+	return IOPF_ACT_ANSWER_INVALID;
 }
 
 SEC(".struct_ops")
 struct iopf_ops nolink_ops = {
-	.respond = (void *)nolink_respond,
+	.decide = (void *)nolink_decide,
 	.name = "nolink",
 };

@@ -1,77 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A policy for tests: every decision set from user space before load, and
- * everything it saw recorded for the test to check.
+ * everything it saw recorded for the test to check.  decide() answers, in
+ * this order: drop_cap or partial_action for a partial request, then
+ * route_action (with its conditions), then last_action for a last one.
  */
 #include "iopf_common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Knobs (rodata) */
-const volatile int group_verdict;	/* returned for partial requests */
-const volatile int group_last_verdict;	/* returned for last requests */
-const volatile __u32 group_cap;		/* >0: drop partials past this many per grpid */
-const volatile int route_verdict;	/* returned for every request */
-const volatile bool route_if_no_handle;	/* ...only for PASID requests with no handle */
-const volatile bool route_last_only;	/* ...only for last requests */
+const volatile int partial_action;	/* for partial requests */
+const volatile __u32 drop_cap;		/* >0: drop partials past this many per group */
+const volatile int route_action;	/* for every request, if the conditions hold: */
+const volatile bool route_if_no_handle;	/* ...PASID requests with no handler only */
+const volatile bool route_last_only;	/* ...last requests only */
 const volatile bool route_ask_kfunc;	/* ...only if bpf_iopf_rid_has_handler() */
-const volatile int respond_verdict;	/* returned for last requests */
-const volatile __u32 respond_grpid;	/* if set, only for this grpid */
+const volatile int last_action;		/* for last requests */
+const volatile __u32 last_grpid;	/* if set, last_action for this group only */
+const volatile bool eject_self;		/* call bpf_iopf_eject() */
+const volatile __u32 spin_loops;	/* bpf_loop() this many times first */
 
-/* What it saw */
-__u64 calls_group, calls_route, calls_respond, calls_exit;
-__u32 last_nr_partial, last_nr_partial_grpid, max_nr_partial_grpid;
-__u32 last_pasid, last_grpid, last_flags;
-bool last_pasid_valid, last_has_default_handle;
+__u64 calls_decide, calls_exit;
+__u32 last_nr_partial, last_nr_partial_group, max_nr_partial_group;
+__u32 last_pasid, last_grpid_seen, last_flags, last_pci_id;
+bool last_pasid_valid, last_has_handler, last_is_vf;
 char last_dev_name[IOPF_DEV_NAME_LEN];
+int last_dev_name_ret;
 int kfunc_said = -1;
-__u32 exit_kind = 0xffffffff, exit_callback;
-__s32 exit_verdict;
+__u32 exit_kind = 0xffffffff;
+__s32 exit_action;
+char exit_msg[sizeof(((struct iopf_exit_info *)0)->msg)];
 
-SEC("struct_ops")
-int BPF_PROG(test_group, const struct iopf_ctx *fault)
+static long spin_once(__u64 i, void *data)
 {
-	__sync_fetch_and_add(&calls_group, 1);
-	last_nr_partial = fault->nr_partial;
-	last_nr_partial_grpid = fault->nr_partial_grpid;
-	if (fault->nr_partial_grpid > max_nr_partial_grpid)
-		max_nr_partial_grpid = fault->nr_partial_grpid;
-	if (fault->last_page)
-		return group_last_verdict;
-	if (group_cap)
-		return fault->nr_partial_grpid >= group_cap ? IOPF_GROUP_DROP : IOPF_DEFAULT;
-	return group_verdict;
+	return 0;
 }
 
 SEC("struct_ops")
-int BPF_PROG(test_route, const struct iopf_ctx *fault)
+int BPF_PROG(test_decide, IOPF_DECIDE_ARGS)
 {
-	__sync_fetch_and_add(&calls_route, 1);
-	last_pasid = fault->pasid;
-	last_pasid_valid = fault->pasid_valid;
-	last_has_default_handle = fault->has_default_handle;
-	last_flags = fault->flags;
-	bpf_probe_read_kernel_str(last_dev_name, sizeof(last_dev_name), fault->dev_name);
-	if (route_if_no_handle && (!fault->pasid_valid || fault->has_default_handle))
-		return IOPF_DEFAULT;
-	if (route_last_only && !fault->last_page)
-		return IOPF_DEFAULT;
-	if (route_ask_kfunc) {
-		kfunc_said = bpf_iopf_rid_has_handler(fault);
-		if (!kfunc_said)
-			return IOPF_DEFAULT;
+	bool last = iopf_last(req);
+	__u32 group;
+
+	__sync_fetch_and_add(&calls_decide, 1);
+	if (spin_loops)
+		bpf_loop(spin_loops, spin_once, NULL, 0);
+	last_nr_partial = bpf_iopf_nr_partial(dn);
+	group = bpf_iopf_nr_partial_group(dn);
+	last_nr_partial_group = group;
+	if (group > max_nr_partial_group)
+		max_nr_partial_group = group;
+	last_pasid = req->pasid;
+	last_grpid_seen = req->grpid;
+	last_flags = req->flags;
+	last_pasid_valid = iopf_has_pasid(req);
+	last_has_handler = bpf_iopf_has_handler(dn);
+	last_is_vf = bpf_iopf_dev_is_vf(dn);
+	last_pci_id = bpf_iopf_pci_id(dn);
+	last_dev_name_ret = bpf_iopf_dev_name(dn, last_dev_name,
+					      sizeof(last_dev_name));
+	if (eject_self)
+		bpf_iopf_eject(dn, "test policy ejects itself");
+
+	if (!last && drop_cap && group >= drop_cap)
+		return IOPF_ACT_DROP;
+	if (!last && partial_action)
+		return partial_action;
+
+	if (route_action &&
+	    !(route_if_no_handle && (!last_pasid_valid || last_has_handler)) &&
+	    !(route_last_only && !last)) {
+		if (!route_ask_kfunc)
+			return route_action;
+		kfunc_said = bpf_iopf_rid_has_handler(dn);
+		if (kfunc_said)
+			return route_action;
 	}
-	return route_verdict;
-}
 
-SEC("struct_ops")
-int BPF_PROG(test_respond, const struct iopf_ctx *fault)
-{
-	__sync_fetch_and_add(&calls_respond, 1);
-	last_grpid = fault->grpid;
-	if (respond_grpid && fault->grpid != respond_grpid)
-		return IOPF_DEFAULT;
-	return respond_verdict;
+	if (last && (!last_grpid || req->grpid == last_grpid))
+		return last_action;
+	return IOPF_ACT_DEFAULT;
 }
 
 SEC("struct_ops")
@@ -79,14 +87,12 @@ void BPF_PROG(test_exit, const struct iopf_exit_info *info)
 {
 	__sync_fetch_and_add(&calls_exit, 1);
 	exit_kind = info->kind;
-	exit_callback = info->callback;
-	exit_verdict = info->verdict;
+	exit_action = info->action;
+	__builtin_memcpy(exit_msg, info->msg, sizeof(exit_msg));
 }
 
 IOPF_POLICY(test_ops) = {
-	.group = (void *)test_group,
-	.route = (void *)test_route,
-	.respond = (void *)test_respond,
+	.decide = (void *)test_decide,
 	.exit = (void *)test_exit,
 	.name = "test",
 };

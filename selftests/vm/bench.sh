@@ -10,8 +10,8 @@ cd "$(dirname "$0")/../.." || exit 1
 out=$(${IOPF_KBENCH:-build/iopf-kbench} --smoke 2>&1)
 rc=$?
 tap_result $rc "bench: iopf-kbench --smoke exits 0" "$out"
-for row in 'no policy' 'floor: empty fentry program' 'pass-through, 1 callback' \
-	'pass-through, 3 callbacks' '1 policy on another device' \
+for row in 'no policy' 'floor: empty fentry program' 'pass-through' \
+	'pass-through, reads \+ 2 kfuncs' '1 policy on another device' \
 	'4 policies on other devices' '4 global pass-through policies' \
 	'10\^4 parked partials' 'iopf trace events on' 'iommufd queues the group' \
 	'auto-response policy answers it' 'pass-through / no policy' \

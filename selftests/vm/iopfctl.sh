@@ -50,7 +50,7 @@ expect_exit 1 "unknown command: exit 1" $I frobnicate
 expect_exit 10 "a policy that decides nothing (.validate): exit 10" $I load build/bpf/exit_only.bpf.o
 out=$($I load build/bpf/exit_only.bpf.o --dry-run 2>&1)
 rc=$?
-[ $rc = 10 ] && [[ "$out" == *"refused exit_only: it sets none of group, route and respond"* ]]
+[ $rc = 10 ] && [[ "$out" == *"refused exit_only: it has no decide()"* ]]
 tap_result $? "... and with --dry-run too, saying why" "exit $rc: $out"
 expect_exit 4 "--dry-run of an iopf_ops map without a link: exit 4" $I load build/bpf/nolink_policy.bpf.o --dry-run
 out=$($I load storm_guard --name sg2 --dry-run 2>&1)

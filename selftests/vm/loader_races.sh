@@ -97,17 +97,17 @@ section() {	# section NAME: the seconds the last section took
 section "ejected policy"
 
 # --- a policy ejected between list and the next command ---
-$I load $OBJ --name buggy --set respond_verdict=42 >/dev/null
+$I load $OBJ --name buggy --set last_action=42 >/dev/null
 expect_match '^buggy +\* +[0-9]+ live' "a policy that returns 42 is listed" "$($I list)"
 $FIRE 0:last:grpid=1 >/dev/null
 wait_gone buggy; tap_result $? "firing a fault ejects it"
-expect_match 'buggy: bad-verdict \(respond returned 42' "list shows the ejection" "$($I list)"
+expect_match 'buggy: bad-action \(decide returned 42' "list shows the ejection" "$($I list)"
 [ "$(pins_of buggy)" = "link map_bss map_data " ]; tap_result $? "its pins stay" "$(pins_of buggy)"
 expect_fail 11 "stats of the ejected policy: exit 11" $I stats buggy
 expect_fail 11 "stats --json of the ejected policy: exit 11" $I stats buggy --json
 expect_fail 11 "replace of the ejected policy: exit 11" $I replace buggy $OBJ
 [ "$(pins_of buggy)" = "link map_bss map_data " ]; tap_result $? "stats and replace leave the pins" "$(pins_of buggy)"
-out=$($I load $OBJ --name buggy --set respond_verdict=42 2>&1)
+out=$($I load $OBJ --name buggy --set last_action=42 2>&1)
 tap_result $? "load of the ejected name" "$out"
 line=$(listed buggy)
 expect_match '^buggy +\* +[0-9]+ live' "... attaches it" "$line"
@@ -122,7 +122,7 @@ expect_match 'removed the pins of buggy' "... and says it removed the stale pins
 [ "$(state)" = "$base" ]; tap_result $? "nothing left" "$(state)"
 
 # stats --watch while its policy is ejected
-$I load $OBJ --name buggy --set respond_verdict=42 >/dev/null
+$I load $OBJ --name buggy --set last_action=42 >/dev/null
 $I stats buggy --watch 1 >$T/watch.out 2>$T/watch.err &
 pid=$!
 for _ in $(seq 100); do grep -q '^policy buggy' $T/watch.out && break; sleep 0.1; done
@@ -135,20 +135,20 @@ $I unload buggy >/dev/null
 
 section "foreground"
 # --foreground: exit 10 with the reason
-$I load $OBJ --name fgbug --set respond_verdict=42 --foreground >$T/fg.out 2>$T/fg.err &
+$I load $OBJ --name fgbug --set last_action=42 --foreground >$T/fg.out 2>$T/fg.err &
 pid=$!
 for _ in $(seq 100); do listed fgbug >/dev/null && break; sleep 0.1; done
 $FIRE 0:last:grpid=4 >/dev/null
 wait_exit $pid 15
 rc=$?
 [ $rc = 10 ] && one_line "$(cat $T/fg.err)" &&
-	grep -q 'fgbug was ejected by the kernel: bad-verdict (respond returned 42)' $T/fg.err
+	grep -q 'fgbug was ejected by the kernel: bad-action (decide returned 42)' $T/fg.err
 tap_result $? "load --foreground exits 10 with the reason when ejected" "exit $rc: $(cat $T/fg.err)"
 [ "$(state)" = "$base" ]; tap_result $? "nothing left" "$(state)"
 
 section "device removal"
 # --- device removal under a scoped policy ---
-out=$($FIRE --devices 1 --setup "$I load $OBJ --name scoped --dev \$DEV0 --set respond_verdict=1 >/dev/null" \
+out=$($FIRE --devices 1 --setup "$I load $OBJ --name scoped --dev \$DEV0 --set last_action=4 >/dev/null" \
 	0:last:grpid=5)
 dev=$(printf '%s\n' "$out" | awk '/^device/ { print $2; exit }')
 expect_match 'handler=0 .*invalid=1' "the scoped policy answered its device" "$out"

@@ -68,6 +68,29 @@ line=$(printf '%s\n' "$out" | grep '^device')
 [ "$(field handler "$line")" = 0 ] && [ "$(field invalid "$line")" = 1 ]
 tap_result $? "a scoped policy replaced in place keeps its scope and answers" "$out"
 expect_exit 11 "replace a policy ejected with its device: exit 11" $I replace q quarantine
+
+# --- shadow: asked and counted, never obeyed; then live in its place ---
+T=build/bpf/test_policy.bpf.o
+out=$($I load $T --name ts --shadow --set last_action=4 2>&1)
+expect_match '^iopfctl: attached ts \(all devices\) in shadow' "load --shadow" "$out"
+expect_match '^ts +\* +[0-9]+ live +[0-9]+ +shadow ' "list shows it in shadow" "$($I list)"
+expect_match '"mode":"shadow"' "list --json shows the mode" "$($I list --json)"
+out=$($FIRE --devices 1 0:last:grpid=1)
+line=$(printf '%s\n' "$out" | grep '^device')
+[ "$(field handler "$line")" = 1 ] && [ "$(field invalid "$line")" = 0 ]
+tap_result $? "a policy in shadow that answers INVALID is not obeyed" "$out"
+expect_match 'calls 1, obeyed 0, overridden 0, shadowed 1' "stats counts its answer as shadowed" "$($I stats ts)"
+before=$(row ts)
+out=$($I replace ts $T --set last_action=4 2>&1)
+tap_result $? "replace it, live" "$out"
+[ "$(row ts)" = "$before" ]
+tap_result $? "... in its place: same order, link and state" "before: $before after: $(row ts)"
+expect_match '^ts +\* +[0-9]+ live +[0-9]+ +live ' "list shows it live" "$($I list)"
+out=$($FIRE --devices 1 0:last:grpid=1)
+line=$(printf '%s\n' "$out" | grep '^device')
+[ "$(field handler "$line")" = 0 ] && [ "$(field invalid "$line")" = 1 ]
+tap_result $? "live, its answer is obeyed" "$out"
+$I unload ts >/dev/null
 $I unload --all >/dev/null 2>&1
 
 # --- a fault storm while the quarantine is replaced N times ---

@@ -12,8 +12,9 @@
  * which attach handles exist, and for iopf_bpf_get_device() to resolve a
  * policy's scope.
  *
- * iopf_bpf_verdicts:	every verdict of every callback, legal or not, from
- *			one policy, through iopf_bpf_decide()
+ * iopf_bpf_verdicts:	every action, legal or not, on partial and last
+ *			requests, from one policy, through iopf_bpf_decide(),
+ *			and the kfuncs a policy calls
  * iopf_bpf_combine:	how the answers of several policies combine
  * iopf_bpf_fault_path:	the hook in iommu_report_device_fault(): the
  *			bad-setup rule, dropped partials, auto-responses
@@ -32,10 +33,9 @@
 #define KT_DEVS		3	/* devices one test may create */
 #define KT_NO_PASID	U32_MAX	/* a request without a PASID */
 #define KT_PASID	0x42	/* the PASID the tests' requests carry */
-#define KT_ALL_CBS	(BIT(IOPF_CB_GROUP) | BIT(IOPF_CB_ROUTE) | \
-			 BIT(IOPF_CB_RESPOND))
-/* A call in the log: which policy, which callback */
-#define KT_CALL(slot, cb)	((slot) * IOPF_NR_CB + (cb))
+/* Index of kt_slot.ret: the answer to a partial request, to a last one */
+#define KT_PARTIAL	0
+#define KT_LAST		1
 
 /* A fake device: a PCI function (virtual or not) or a device of no bus */
 struct kt_dev {
@@ -47,14 +47,25 @@ struct kt_dev {
 
 enum kt_kind { KT_NOT_PCI, KT_PCI_PF, KT_PCI_VF };
 
-/* One test policy: its ops, what each callback answers, what it saw */
+/* What decide() was given and what the kfuncs told it, at its last call */
+struct kt_seen {
+	struct device *dev;
+	struct iommu_fault_page_request req;
+	u32 nr_partial;
+	u32 nr_partial_group;
+	bool has_handler;
+	bool rid_has_handler;
+};
+
+/* One test policy: its ops, what decide() answers, what it saw */
 struct kt_slot {
 	struct iopf_ops ops;
 	struct bpf_link link;
 	struct iopf_bpf_policy *p;	/* while attached */
-	int ret[IOPF_NR_CB];
-	unsigned int calls[IOPF_NR_CB];
-	struct iopf_ctx ctx;		/* the last context it was given */
+	int ret[2];			/* by KT_PARTIAL, KT_LAST */
+	const char *eject_msg;		/* if set, decide() ejects itself */
+	unsigned int calls;
+	struct kt_seen seen;
 	unsigned int exits;
 	struct iopf_exit_info exit;
 };
@@ -151,21 +162,32 @@ static struct device *kt_get_device(const char *name)
 /*
  * A test's policies sit on the framework's live lists: a fault of another
  * thread (a real device, or the mock) may reach a global one.  It gets the
- * default, as if the policy were not there, and is not recorded.
+ * default, as if the policy were not there, and is not recorded.  The
+ * kfuncs are called as a BPF policy would call them.
  */
-static int kt_answer(unsigned int n, u32 cb, const struct iopf_ctx *ctx)
+static int kt_answer(unsigned int n, struct iopf_decision *dn,
+		     struct device *dev,
+		     const struct iommu_fault_page_request *req)
 {
 	struct kt *kt = kt_of_current();
 	struct kt_slot *s;
 
 	if (!kt)
-		return IOPF_DEFAULT;
+		return IOPF_ACT_DEFAULT;
 	s = &kt->slot[n];
-	s->calls[cb]++;
-	s->ctx = *ctx;
+	s->calls++;
+	s->seen.dev = dev;
+	s->seen.req = *req;
+	s->seen.nr_partial = bpf_iopf_nr_partial(dn);
+	s->seen.nr_partial_group = bpf_iopf_nr_partial_group(dn);
+	s->seen.has_handler = bpf_iopf_has_handler(dn);
+	s->seen.rid_has_handler = bpf_iopf_rid_has_handler(dn);
 	if (kt->nr_log < KT_LOG)
-		kt->log[kt->nr_log++] = KT_CALL(n, cb);
-	return s->ret[cb];
+		kt->log[kt->nr_log++] = n;
+	if (s->eject_msg)
+		bpf_iopf_eject(dn, s->eject_msg);
+	return s->ret[req->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE ?
+		      KT_LAST : KT_PARTIAL];
 }
 
 static void kt_exit(unsigned int n, const struct iopf_exit_info *info)
@@ -179,20 +201,11 @@ static void kt_exit(unsigned int n, const struct iopf_exit_info *info)
 	kt->slot[n].exit = *info;
 }
 
-/* The callbacks of each policy slot */
-static int kt_group0(const struct iopf_ctx *ctx)
+/* decide() and exit() of each policy slot */
+static int kt_decide0(struct iopf_decision *dn, struct device *dev,
+		      const struct iommu_fault_page_request *req)
 {
-	return kt_answer(0, IOPF_CB_GROUP, ctx);
-}
-
-static int kt_route0(const struct iopf_ctx *ctx)
-{
-	return kt_answer(0, IOPF_CB_ROUTE, ctx);
-}
-
-static int kt_respond0(const struct iopf_ctx *ctx)
-{
-	return kt_answer(0, IOPF_CB_RESPOND, ctx);
+	return kt_answer(0, dn, dev, req);
 }
 
 static void kt_exit0(const struct iopf_exit_info *info)
@@ -200,19 +213,10 @@ static void kt_exit0(const struct iopf_exit_info *info)
 	kt_exit(0, info);
 }
 
-static int kt_group1(const struct iopf_ctx *ctx)
+static int kt_decide1(struct iopf_decision *dn, struct device *dev,
+		      const struct iommu_fault_page_request *req)
 {
-	return kt_answer(1, IOPF_CB_GROUP, ctx);
-}
-
-static int kt_route1(const struct iopf_ctx *ctx)
-{
-	return kt_answer(1, IOPF_CB_ROUTE, ctx);
-}
-
-static int kt_respond1(const struct iopf_ctx *ctx)
-{
-	return kt_answer(1, IOPF_CB_RESPOND, ctx);
+	return kt_answer(1, dn, dev, req);
 }
 
 static void kt_exit1(const struct iopf_exit_info *info)
@@ -220,19 +224,10 @@ static void kt_exit1(const struct iopf_exit_info *info)
 	kt_exit(1, info);
 }
 
-static int kt_group2(const struct iopf_ctx *ctx)
+static int kt_decide2(struct iopf_decision *dn, struct device *dev,
+		      const struct iommu_fault_page_request *req)
 {
-	return kt_answer(2, IOPF_CB_GROUP, ctx);
-}
-
-static int kt_route2(const struct iopf_ctx *ctx)
-{
-	return kt_answer(2, IOPF_CB_ROUTE, ctx);
-}
-
-static int kt_respond2(const struct iopf_ctx *ctx)
-{
-	return kt_answer(2, IOPF_CB_RESPOND, ctx);
+	return kt_answer(2, dn, dev, req);
 }
 
 static void kt_exit2(const struct iopf_exit_info *info)
@@ -241,18 +236,9 @@ static void kt_exit2(const struct iopf_exit_info *info)
 }
 
 static const struct iopf_ops kt_ops[KT_SLOTS] = {
-	{
-		.group = kt_group0, .route = kt_route0,
-		.respond = kt_respond0, .exit = kt_exit0, .name = "kunit_0",
-	},
-	{
-		.group = kt_group1, .route = kt_route1,
-		.respond = kt_respond1, .exit = kt_exit1, .name = "kunit_1",
-	},
-	{
-		.group = kt_group2, .route = kt_route2,
-		.respond = kt_respond2, .exit = kt_exit2, .name = "kunit_2",
-	},
+	{ .decide = kt_decide0, .exit = kt_exit0, .name = "kunit_0" },
+	{ .decide = kt_decide1, .exit = kt_exit1, .name = "kunit_1" },
+	{ .decide = kt_decide2, .exit = kt_exit2, .name = "kunit_2" },
 };
 
 static void kt_detach(void *data)
@@ -266,26 +252,21 @@ static void kt_detach(void *data)
 }
 
 /*
- * Attach policy slot @n with the callbacks in @cbs (BIT(IOPF_CB_*)), scoped
- * to @scope or global.  Its callbacks answer what kt->slot[n].ret says.
+ * Attach policy slot @n, scoped to @scope or global.  Its decide() answers
+ * what kt->slot[n].ret says.
  */
-static void kt_attach(struct kunit *test, unsigned int n, struct kt_dev *scope,
-		      unsigned long cbs)
+static void kt_attach(struct kunit *test, unsigned int n, struct kt_dev *scope)
 {
 	struct kt *kt = test->priv;
 	struct kt_slot *s = &kt->slot[n];
+	bool shadow = s->ops.shadow;	/* the test's choice, if it made one */
 
 	KUNIT_ASSERT_NULL(test, s->p);
 	s->ops = kt_ops[n];
-	if (!(cbs & BIT(IOPF_CB_GROUP)))
-		s->ops.group = NULL;
-	if (!(cbs & BIT(IOPF_CB_ROUTE)))
-		s->ops.route = NULL;
-	if (!(cbs & BIT(IOPF_CB_RESPOND)))
-		s->ops.respond = NULL;
+	s->ops.shadow = shadow;
 	if (scope)
 		strscpy(s->ops.dev_name, dev_name(&scope->pdev.dev));
-	memset(s->calls, 0, sizeof(s->calls));
+	s->calls = 0;
 	s->exits = 0;
 
 	KUNIT_ASSERT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), 0);
@@ -326,19 +307,19 @@ static struct iopf_bpf_stats kt_stats(struct kt *kt)
 	return now;
 }
 
-/* The policy in slot @n was ejected for @kind by @cb returning @verdict */
+/* The policy in slot @n was ejected for @kind, having returned @action */
 static void kt_expect_ejected(struct kunit *test, unsigned int n, u32 kind,
-			      u32 cb, int verdict, u32 pasid)
+			      int action, u32 pasid)
 {
 	struct kt *kt = test->priv;
 	const struct iopf_exit_info *info = &kt->slot[n].p->exit_info;
 
 	KUNIT_EXPECT_TRUE(test, kt_dead(kt, n));
 	KUNIT_EXPECT_EQ(test, info->kind, kind);
-	KUNIT_EXPECT_EQ(test, info->callback, cb);
-	KUNIT_EXPECT_EQ(test, info->verdict, verdict);
+	KUNIT_EXPECT_EQ(test, info->action, action);
 	KUNIT_EXPECT_EQ(test, info->pasid, pasid);
-	KUNIT_EXPECT_STREQ(test, info->dev_name, kt->slot[n].ctx.dev_name);
+	KUNIT_EXPECT_STREQ(test, info->dev_name,
+			   dev_name(kt->slot[n].seen.dev));
 }
 
 static void kt_dev_release(struct device *dev)
@@ -521,12 +502,23 @@ static void kt_suite_exit(struct kunit_suite *suite)
 	kt_saved.stats = NULL;
 }
 
-/* Values no callback may return */
-static const int kt_bad_values[] = { -1, 4, 42, INT_MIN, INT_MAX };
+/* Values outside enum iopf_action */
+static const int kt_bad_values[] = { -1, IOPF_NR_ACTIONS, 42, INT_MIN, INT_MAX };
 
-/* iopf_bpf_verdicts: one policy, every answer of every callback */
+/* Attach slot 0 again, answering @partial and @last */
+static void kt_reattach(struct kunit *test, int partial, int last)
+{
+	struct kt *kt = test->priv;
 
-/* IOPF_DEFAULT everywhere leaves the kernel's decision alone */
+	kt_detach(&kt->slot[0]);
+	kt->slot[0].ret[KT_PARTIAL] = partial;
+	kt->slot[0].ret[KT_LAST] = last;
+	kt_attach(test, 0, NULL);
+}
+
+/* iopf_bpf_verdicts: one policy, every action */
+
+/* IOPF_ACT_DEFAULT leaves the kernel's decision alone */
 static void kt_default_keeps_kernel_decision(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -534,7 +526,7 @@ static void kt_default_keeps_kernel_decision(struct kunit *test)
 	struct iopf_bpf_verdict v;
 	struct iopf_bpf_counters c;
 
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 0, NULL);
 	kt->rid.domain = &kt_fault_domain;
 
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v),
@@ -552,45 +544,71 @@ static void kt_default_keeps_kernel_decision(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 	c = kt_counters(kt, 0);
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_GROUP], 3);
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_ROUTE], 3);
-	/* respond is asked about last requests only */
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_RESPOND], 2);
-	KUNIT_EXPECT_EQ(test, c.obeyed[IOPF_CB_GROUP] + c.obeyed[IOPF_CB_ROUTE] +
-			c.obeyed[IOPF_CB_RESPOND], 0);
+	/* Asked once per request, partial or last */
+	KUNIT_EXPECT_EQ(test, c.calls, 3);
+	KUNIT_EXPECT_EQ(test, c.obeyed + c.overridden, 0);
 }
 
-/* What a callback reads: the request, the device, the default handle */
-static void kt_context_fields(struct kunit *test)
+/* What decide() is given, and what the kfuncs say about the request */
+static void kt_decide_sees_request(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_PCI_PF, false);
-	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+	const struct kt_seen *seen = &kt->slot[0].seen;
 	struct iopf_bpf_verdict v;
 
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
+	kt_attach(test, 0, NULL);
 	kt_decide(d, KT_PASID, 7, true, &kt->dflt, &v);
-	KUNIT_EXPECT_STREQ(test, ctx->dev_name, "kunit-iopf.0");
-	KUNIT_EXPECT_EQ(test, ctx->addr, 0x80000ULL);
-	KUNIT_EXPECT_EQ(test, ctx->pasid, KT_PASID);
-	KUNIT_EXPECT_EQ(test, ctx->grpid, 7);
-	KUNIT_EXPECT_EQ(test, ctx->perm,
+	KUNIT_EXPECT_PTR_EQ(test, seen->dev, &d->pdev.dev);
+	KUNIT_EXPECT_EQ(test, seen->req.addr, 0x80000ULL);
+	KUNIT_EXPECT_EQ(test, seen->req.pasid, KT_PASID);
+	KUNIT_EXPECT_EQ(test, seen->req.grpid, 7);
+	KUNIT_EXPECT_EQ(test, seen->req.perm,
 			IOMMU_FAULT_PERM_READ | IOMMU_FAULT_PERM_WRITE);
-	KUNIT_EXPECT_EQ(test, ctx->flags,
+	KUNIT_EXPECT_EQ(test, seen->req.flags,
 			IOMMU_FAULT_PAGE_REQUEST_PASID_VALID |
 			IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
-	KUNIT_EXPECT_TRUE(test, ctx->pasid_valid);
-	KUNIT_EXPECT_TRUE(test, ctx->last_page);
-	KUNIT_EXPECT_TRUE(test, ctx->has_default_handle);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 0);
+	KUNIT_EXPECT_TRUE(test, seen->has_handler);
+	KUNIT_EXPECT_FALSE(test, seen->rid_has_handler);
+	/* A device without a fault queue has nothing parked */
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 0);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial_group, 0);
 
+	kt->rid.domain = &kt_fault_domain;
 	kt_decide(d, KT_NO_PASID, 3, false, NULL, &v);
-	KUNIT_EXPECT_EQ(test, ctx->pasid, 0);
-	KUNIT_EXPECT_EQ(test, ctx->flags, 0);
-	KUNIT_EXPECT_FALSE(test, ctx->pasid_valid);
-	KUNIT_EXPECT_FALSE(test, ctx->last_page);
-	KUNIT_EXPECT_FALSE(test, ctx->has_default_handle);
+	KUNIT_EXPECT_EQ(test, seen->req.pasid, 0);
+	KUNIT_EXPECT_EQ(test, seen->req.flags, 0);
+	KUNIT_EXPECT_FALSE(test, seen->has_handler);
+	KUNIT_EXPECT_TRUE(test, seen->rid_has_handler);
+}
+
+/* The kfuncs on the device: PCI identity, VF, the whole name */
+static void kt_kfuncs_device(struct kunit *test)
+{
+	struct kt_dev *pf = kt_dev_new(test, KT_PCI_PF, false);
+	struct kt_dev *vf = kt_dev_new(test, KT_PCI_VF, false);
+	struct kt_dev *other = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iommu_fault_page_request req = {};
+	struct iopf_decision dn = { .req = &req };
+	char name[IOPF_DEV_NAME_LEN], small[4];
+
+	pf->pdev.vendor = 0x8086;
+	pf->pdev.device = 0x0b25;
+	dn.dev = &pf->pdev.dev;
+	KUNIT_EXPECT_EQ(test, bpf_iopf_pci_id(&dn), 0x80860b25);
+	KUNIT_EXPECT_FALSE(test, bpf_iopf_dev_is_vf(&dn));
+	KUNIT_EXPECT_EQ(test, bpf_iopf_dev_name(&dn, name, sizeof(name)),
+			strlen("kunit-iopf.0"));
+	KUNIT_EXPECT_STREQ(test, name, "kunit-iopf.0");
+	KUNIT_EXPECT_EQ(test, bpf_iopf_dev_name(&dn, small, sizeof(small)),
+			-E2BIG);
+	KUNIT_EXPECT_STREQ(test, small, "kun");
+
+	dn.dev = &vf->pdev.dev;
+	KUNIT_EXPECT_TRUE(test, bpf_iopf_dev_is_vf(&dn));
+	dn.dev = &other->pdev.dev;
+	KUNIT_EXPECT_EQ(test, bpf_iopf_pci_id(&dn), 0);
+	KUNIT_EXPECT_FALSE(test, bpf_iopf_dev_is_vf(&dn));
 }
 
 /* Only page requests are asked about */
@@ -601,8 +619,8 @@ static void kt_other_faults_not_asked(struct kunit *test)
 	struct iopf_bpf_verdict v = {};
 	struct iopf_fault evt;
 
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_attach(test, 0, NULL);
 	kt_request(&evt, KT_PASID, 1, true);
 	evt.fault.type = 0;
 	KUNIT_EXPECT_PTR_EQ(test, iopf_bpf_decide(&d->pdev.dev, &evt, &kt->dflt,
@@ -612,21 +630,21 @@ static void kt_other_faults_not_asked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 0);
 }
 
-/* group: IOPF_GROUP_DROP for a partial request drops it */
-static void kt_group_drop_partial(struct kunit *test)
+/* IOPF_ACT_DROP for a partial request drops it */
+static void kt_drop_partial(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_GROUP));
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v),
 			    &kt->dflt);
 	KUNIT_EXPECT_TRUE(test, v.drop_partial);
 	KUNIT_EXPECT_FALSE(test, v.respond);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).dropped_partials, 1);
 
 	/* Without a PASID as well */
@@ -635,83 +653,73 @@ static void kt_group_drop_partial(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 }
 
-/* group: IOPF_GROUP_DROP for a last request ejects (wrong kind) */
-static void kt_group_drop_last_ejects(struct kunit *test)
+/* IOPF_ACT_DROP for a last request ejects (wrong kind) */
+static void kt_drop_last_ejects(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_DROP;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v),
 			    &kt->dflt);
 	KUNIT_EXPECT_FALSE(test, v.drop_partial);
-	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_CB_GROUP,
-			  IOPF_GROUP_DROP, KT_PASID);
-	/* Dead at once: the rest of its callbacks are not asked */
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_ROUTE], 0);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
 	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_ACT_DROP, KT_PASID);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).ejected, 1);
 
-	/* Nor anything for later requests */
+	/* Dead at once: not asked about later requests */
 	kt_decide(d, KT_PASID, 2, false, &kt->dflt, &v);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 1);
 	KUNIT_EXPECT_FALSE(test, v.drop_partial);
 
 	/* exit() is told why, once, when the link goes */
 	kt_detach(&kt->slot[0]);
 	KUNIT_EXPECT_EQ(test, kt->slot[0].exits, 1);
 	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.kind, IOPF_EXIT_WRONG_KIND);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.callback, IOPF_CB_GROUP);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.action, IOPF_ACT_DROP);
 	KUNIT_EXPECT_STREQ(test, kt->slot[0].exit.dev_name, "kunit-iopf.0");
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].exit.msg, "");
 }
 
-/* Attach slot 0 again, with one callback answering @verdict */
-static void kt_reattach(struct kunit *test, u32 cb, int verdict)
-{
-	struct kt *kt = test->priv;
-
-	kt_detach(&kt->slot[0]);
-	memset(kt->slot[0].ret, 0, sizeof(kt->slot[0].ret));
-	kt->slot[0].ret[cb] = verdict;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-}
-
-/* group: any other value ejects (bad verdict), partial or last */
-static void kt_group_bad_verdicts_eject(struct kunit *test)
+/* A value outside enum iopf_action ejects (bad action), partial or last */
+static void kt_bad_actions_eject(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
-	static const int more[] = { 2, 3 };
 	struct iopf_bpf_verdict v;
 	unsigned int i, last;
 
+	kt->rid.domain = &kt_fault_domain;
 	for (last = 0; last < 2; last++) {
-		for (i = 0; i < ARRAY_SIZE(kt_bad_values) + ARRAY_SIZE(more); i++) {
-			int bad = i < ARRAY_SIZE(kt_bad_values) ? kt_bad_values[i] :
-				  more[i - ARRAY_SIZE(kt_bad_values)];
-
-			kt_reattach(test, IOPF_CB_GROUP, bad);
-			kt_decide(d, KT_PASID, 1, last, &kt->dflt, &v);
-			KUNIT_EXPECT_FALSE_MSG(test, v.drop_partial, "group returned %d", bad);
-			kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT,
-					  IOPF_CB_GROUP, bad, KT_PASID);
+		for (i = 0; i < ARRAY_SIZE(kt_bad_values); i++) {
+			kt_reattach(test, kt_bad_values[i], kt_bad_values[i]);
+			KUNIT_EXPECT_PTR_EQ_MSG(test,
+						kt_decide(d, KT_PASID, 1, last,
+							  &kt->dflt, &v),
+						&kt->dflt, "decide returned %d",
+						kt_bad_values[i]);
+			KUNIT_EXPECT_FALSE(test, v.drop_partial);
+			KUNIT_EXPECT_FALSE(test, v.respond);
+			kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ACTION,
+					  kt_bad_values[i], KT_PASID);
 		}
 	}
+	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
 }
 
-/* route: IOPF_ROUTE_RID, PASID without a handle, RID takes faults */
+/* IOPF_ACT_ROUTE_RID, PASID without a handle, RID takes faults */
 static void kt_route_rid(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	kt->rid.domain = &kt_fault_domain;
 	/* Partial and last requests alike */
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, NULL, &v),
@@ -721,11 +729,11 @@ static void kt_route_rid(struct kunit *test)
 			    &kt->rid);
 	KUNIT_EXPECT_FALSE(test, v.respond);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_ROUTE], 2);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 2);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 2);
 }
 
-/* route: a PASID handle whose domain takes no faults is no obstacle */
+/* A PASID handle whose domain takes no faults is no obstacle */
 static void kt_route_past_pasid_handle_without_handler(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -734,32 +742,31 @@ static void kt_route_past_pasid_handle_without_handler(struct kunit *test)
 
 	kt->rid.domain = &kt_fault_domain;
 	kt->pasid.domain = &kt_plain_domain;
-	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ROUTE_RID);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 2, true, NULL, &v),
 			    &kt->rid);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 1);
 }
 
-/* route: never away from a PASID's own fault handler (bad route) */
+/* Never away from a PASID's own fault handler (bad route) */
 static void kt_route_away_from_pasid_handler_ejects(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
 	kt->rid.domain = &kt_fault_domain;
 	kt->pasid.domain = &kt_fault_domain;
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ROUTE_RID);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, &kt->pasid, &v),
 			    &kt->pasid);
-	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
-			  IOPF_ROUTE_RID, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_ACT_ROUTE_RID,
+			  KT_PASID);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
 }
 
-/* route: never to a RID that takes no faults (bad route) */
+/* Never to a RID that takes no faults (bad route) */
 static void kt_route_without_rid_handler_ejects(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -767,21 +774,21 @@ static void kt_route_without_rid_handler_ejects(struct kunit *test)
 	struct iopf_bpf_verdict v;
 
 	/* No RID handle at all */
-	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	kt_reattach(test, IOPF_ACT_ROUTE_RID, IOPF_ACT_ROUTE_RID);
 	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_PASID, 1, true, NULL, &v));
-	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
-			  IOPF_ROUTE_RID, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_ACT_ROUTE_RID,
+			  KT_PASID);
 
 	/* A RID handle whose domain has no fault handler */
 	kt->rid.domain = &kt_plain_domain;
-	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	kt_reattach(test, IOPF_ACT_ROUTE_RID, IOPF_ACT_ROUTE_RID);
 	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_PASID, 1, false, NULL, &v));
-	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
-			  IOPF_ROUTE_RID, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_ACT_ROUTE_RID,
+			  KT_PASID);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
 }
 
-/* route: IOPF_ROUTE_RID for a request without a PASID (wrong kind) */
+/* IOPF_ACT_ROUTE_RID for a request without a PASID (wrong kind) */
 static void kt_route_without_pasid_ejects(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -789,43 +796,19 @@ static void kt_route_without_pasid_ejects(struct kunit *test)
 	struct iopf_bpf_verdict v;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt_reattach(test, IOPF_CB_ROUTE, IOPF_ROUTE_RID);
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ROUTE_RID);
 	KUNIT_EXPECT_NULL(test, kt_decide(d, KT_NO_PASID, 1, true, NULL, &v));
-	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_CB_ROUTE,
-			  IOPF_ROUTE_RID, 0);
+	kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, IOPF_ACT_ROUTE_RID, 0);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
 }
 
-/* route: any other value ejects (bad verdict), even where a route is legal */
-static void kt_route_bad_verdicts_eject(struct kunit *test)
+/* Each answer, on a device of no bus and on a PCI physical function */
+static void kt_answer_codes(struct kunit *test)
 {
-	struct kt *kt = test->priv;
-	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
-	static const int more[] = { 2, 3 };
-	struct iopf_bpf_verdict v;
-	unsigned int i;
-
-	kt->rid.domain = &kt_fault_domain;
-	for (i = 0; i < ARRAY_SIZE(kt_bad_values) + ARRAY_SIZE(more); i++) {
-		int bad = i < ARRAY_SIZE(kt_bad_values) ? kt_bad_values[i] :
-			  more[i - ARRAY_SIZE(kt_bad_values)];
-
-		kt_reattach(test, IOPF_CB_ROUTE, bad);
-		KUNIT_EXPECT_NULL_MSG(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
-				      "route returned %d", bad);
-		kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_ROUTE,
-				  bad, KT_PASID);
-	}
-	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 0);
-}
-
-/* respond: each code, on a device of no bus and on a PCI physical function */
-static void kt_respond_codes(struct kunit *test)
-{
-	static const struct { int verdict; int code; } codes[] = {
-		{ IOPF_RESPOND_INVALID, IOMMU_PAGE_RESP_INVALID },
-		{ IOPF_RESPOND_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
-		{ IOPF_RESPOND_FAILURE, IOMMU_PAGE_RESP_FAILURE },
+	static const struct { int action; int code; } codes[] = {
+		{ IOPF_ACT_ANSWER_INVALID, IOMMU_PAGE_RESP_INVALID },
+		{ IOPF_ACT_ANSWER_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
+		{ IOPF_ACT_ANSWER_FAILURE, IOMMU_PAGE_RESP_FAILURE },
 	};
 	struct kt *kt = test->priv;
 	struct kt_dev *devs[] = {
@@ -837,11 +820,11 @@ static void kt_respond_codes(struct kunit *test)
 
 	for (j = 0; j < ARRAY_SIZE(devs); j++) {
 		for (i = 0; i < ARRAY_SIZE(codes); i++) {
-			kt_reattach(test, IOPF_CB_RESPOND, codes[i].verdict);
+			kt_reattach(test, IOPF_ACT_DEFAULT, codes[i].action);
 			KUNIT_EXPECT_PTR_EQ(test, kt_decide(devs[j], KT_PASID, 1, true,
 							    &kt->dflt, &v), &kt->dflt);
-			KUNIT_EXPECT_TRUE_MSG(test, v.respond, "respond returned %d on %s",
-					      codes[i].verdict,
+			KUNIT_EXPECT_TRUE_MSG(test, v.respond, "decide returned %d on %s",
+					      codes[i].action,
 					      dev_name(&devs[j]->pdev.dev));
 			KUNIT_EXPECT_EQ(test, v.code, codes[i].code);
 			KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
@@ -849,81 +832,101 @@ static void kt_respond_codes(struct kunit *test)
 	}
 }
 
-/* respond: FAILURE is refused for a PCI virtual function (forbidden code) */
-static void kt_respond_failure_refused_for_vf(struct kunit *test)
+/* FAILURE is refused for a PCI virtual function (forbidden code) */
+static void kt_answer_failure_refused_for_vf(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *vf = kt_dev_new(test, KT_PCI_VF, false);
 	struct iopf_bpf_verdict v;
 
-	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_FAILURE);
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ANSWER_FAILURE);
 	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_FALSE(test, v.respond);
-	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
-			  IOPF_RESPOND_FAILURE, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE,
+			  IOPF_ACT_ANSWER_FAILURE, KT_PASID);
 
 	/* The other codes are a VF's to give */
-	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_INVALID);
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ANSWER_INVALID);
 	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
-	kt_reattach(test, IOPF_CB_RESPOND, IOPF_RESPOND_SUCCESS);
+	kt_reattach(test, IOPF_ACT_DEFAULT, IOPF_ACT_ANSWER_SUCCESS);
 	kt_decide(vf, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 }
 
-/* respond: any other value ejects (bad verdict) */
-static void kt_respond_bad_verdicts_eject(struct kunit *test)
+/* An answer for a partial request ejects (wrong kind): PRI answers groups */
+static void kt_answer_partial_ejects(struct kunit *test)
 {
+	static const int answers[] = {
+		IOPF_ACT_ANSWER_SUCCESS, IOPF_ACT_ANSWER_INVALID,
+		IOPF_ACT_ANSWER_FAILURE,
+	};
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(kt_bad_values); i++) {
-		kt_reattach(test, IOPF_CB_RESPOND, kt_bad_values[i]);
-		kt_decide(d, KT_NO_PASID, 1, true, &kt->dflt, &v);
-		KUNIT_EXPECT_FALSE_MSG(test, v.respond, "respond returned %d",
-				       kt_bad_values[i]);
-		kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_RESPOND,
-				  kt_bad_values[i], 0);
+	for (i = 0; i < ARRAY_SIZE(answers); i++) {
+		kt_reattach(test, answers[i], IOPF_ACT_DEFAULT);
+		KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false,
+						    &kt->dflt, &v), &kt->dflt);
+		KUNIT_EXPECT_FALSE(test, v.respond);
+		KUNIT_EXPECT_FALSE(test, v.drop_partial);
+		kt_expect_ejected(test, 0, IOPF_EXIT_WRONG_KIND, answers[i],
+				  KT_PASID);
 	}
 }
 
-/* respond: not asked about a partial request, whatever it would answer */
-static void kt_respond_not_asked_for_partial(struct kunit *test)
+/*
+ * bpf_iopf_eject(): the policy's answer is not obeyed, the next policy's
+ * is, and the reason is the policy's own message
+ */
+static void kt_self_eject(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt_reattach(test, IOPF_CB_RESPOND, 42);
-	kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v);
-	KUNIT_EXPECT_FALSE(test, v.respond);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_GROUP], 1);
-	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[0].eject_msg = "bucket table full";
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_SELF, 0, KT_PASID);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].p->exit_info.msg,
+			   "bucket table full");
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 0);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 1));
+
+	kt_detach(&kt->slot[0]);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exits, 1);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].exit.kind, IOPF_EXIT_SELF);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].exit.msg, "bucket table full");
 }
 
 static struct kunit_case kt_verdict_cases[] = {
 	KUNIT_CASE(kt_default_keeps_kernel_decision),
-	KUNIT_CASE(kt_context_fields),
+	KUNIT_CASE(kt_decide_sees_request),
+	KUNIT_CASE(kt_kfuncs_device),
 	KUNIT_CASE(kt_other_faults_not_asked),
-	KUNIT_CASE(kt_group_drop_partial),
-	KUNIT_CASE(kt_group_drop_last_ejects),
-	KUNIT_CASE(kt_group_bad_verdicts_eject),
+	KUNIT_CASE(kt_drop_partial),
+	KUNIT_CASE(kt_drop_last_ejects),
+	KUNIT_CASE(kt_bad_actions_eject),
 	KUNIT_CASE(kt_route_rid),
 	KUNIT_CASE(kt_route_past_pasid_handle_without_handler),
 	KUNIT_CASE(kt_route_away_from_pasid_handler_ejects),
 	KUNIT_CASE(kt_route_without_rid_handler_ejects),
 	KUNIT_CASE(kt_route_without_pasid_ejects),
-	KUNIT_CASE(kt_route_bad_verdicts_eject),
-	KUNIT_CASE(kt_respond_codes),
-	KUNIT_CASE(kt_respond_failure_refused_for_vf),
-	KUNIT_CASE(kt_respond_bad_verdicts_eject),
-	KUNIT_CASE(kt_respond_not_asked_for_partial),
+	KUNIT_CASE(kt_answer_codes),
+	KUNIT_CASE(kt_answer_failure_refused_for_vf),
+	KUNIT_CASE(kt_answer_partial_ejects),
+	KUNIT_CASE(kt_self_eject),
 	{}
 };
 
@@ -940,30 +943,23 @@ static struct kunit_suite kt_verdict_suite = {
 /* Scoped policies are asked first, then global ones, whatever the attach order */
 static void kt_scoped_before_global(struct kunit *test)
 {
-	static const unsigned int order[] = {
-		KT_CALL(1, IOPF_CB_GROUP), KT_CALL(1, IOPF_CB_ROUTE),
-		KT_CALL(1, IOPF_CB_RESPOND),
-		KT_CALL(0, IOPF_CB_GROUP), KT_CALL(0, IOPF_CB_ROUTE),
-		KT_CALL(0, IOPF_CB_RESPOND),
-	};
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
-	unsigned int i;
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt_attach(test, 1, d, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, d);
 	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
-	KUNIT_ASSERT_EQ(test, kt->nr_log, ARRAY_SIZE(order));
-	for (i = 0; i < ARRAY_SIZE(order); i++)
-		KUNIT_EXPECT_EQ_MSG(test, kt->log[i], order[i], "call %d", i);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_RESPOND], 0);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 2);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 1);
+	KUNIT_EXPECT_EQ(test, kt->log[1], 0);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 0);
 }
 
 /* Global policies are asked in attach order; the first answer wins */
@@ -974,20 +970,20 @@ static void kt_global_in_attach_order(struct kunit *test)
 	struct iopf_bpf_verdict v;
 	int n;
 
-	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt->slot[2].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[2].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
 	for (n = 0; n < 3; n++)
-		kt_attach(test, n, NULL, BIT(IOPF_CB_RESPOND));
+		kt_attach(test, n, NULL);
 	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
 	for (n = 0; n < 3; n++)
-		KUNIT_EXPECT_EQ(test, kt->log[n], KT_CALL(n, IOPF_CB_RESPOND));
-	/* IOPF_DEFAULT from the first is no answer: the second one's wins */
+		KUNIT_EXPECT_EQ(test, kt->log[n], n);
+	/* IOPF_ACT_DEFAULT from the first is no answer: the second one's wins */
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).obeyed[IOPF_CB_RESPOND], 0);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).obeyed, 0);
 }
 
 /* Scoped policies of one device are asked in attach order too */
@@ -997,21 +993,21 @@ static void kt_scoped_in_attach_order(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt->slot[1].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt->slot[2].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_GROUP));
-	kt_attach(test, 1, d, BIT(IOPF_CB_GROUP));
-	kt_attach(test, 2, d, BIT(IOPF_CB_GROUP));
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt->slot[1].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt->slot[2].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, d);
+	kt_attach(test, 2, d);
 	kt_decide(d, KT_PASID, 1, false, &kt->dflt, &v);
 	KUNIT_EXPECT_TRUE(test, v.drop_partial);
 	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
-	KUNIT_EXPECT_EQ(test, kt->log[0], KT_CALL(1, IOPF_CB_GROUP));
-	KUNIT_EXPECT_EQ(test, kt->log[1], KT_CALL(2, IOPF_CB_GROUP));
-	KUNIT_EXPECT_EQ(test, kt->log[2], KT_CALL(0, IOPF_CB_GROUP));
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed[IOPF_CB_GROUP], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden[IOPF_CB_GROUP], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 1);
+	KUNIT_EXPECT_EQ(test, kt->log[1], 2);
+	KUNIT_EXPECT_EQ(test, kt->log[2], 0);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).overridden, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
 }
 
 /* A scoped policy is asked about its device's requests only */
@@ -1022,30 +1018,29 @@ static void kt_scope_is_one_device(struct kunit *test)
 	struct kt_dev *d1 = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt_attach(test, 0, d1, BIT(IOPF_CB_RESPOND));
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_attach(test, 0, d1);
 	/* No policy applies to d0: nothing asked, nothing counted */
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d0, KT_PASID, 1, true, &kt->dflt, &v),
 			    &kt->dflt);
 	KUNIT_EXPECT_FALSE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 0);
-
 	kt_decide(d1, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, kt->nr_log, 1);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).requests, 1);
 
 	/* With a global policy, d0 is asked about, by that one only */
-	kt_attach(test, 1, NULL, BIT(IOPF_CB_RESPOND));
+	kt_attach(test, 1, NULL);
 	kt->nr_log = 0;
 	kt_decide(d0, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_FALSE(test, v.respond);
 	KUNIT_ASSERT_EQ(test, kt->nr_log, 1);
-	KUNIT_EXPECT_EQ(test, kt->log[0], KT_CALL(1, IOPF_CB_RESPOND));
+	KUNIT_EXPECT_EQ(test, kt->log[0], 1);
 }
 
-/* Everyone is asked, even after the decisions are made */
+/* Everyone is asked, even after the request is decided */
 static void kt_every_policy_asked(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -1054,21 +1049,18 @@ static void kt_every_policy_asked(struct kunit *test)
 	struct iopf_bpf_counters c;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt->slot[1].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
 			    &kt->rid);
-	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	/* One action per request: the route, not the answer after it */
+	KUNIT_EXPECT_FALSE(test, v.respond);
 	c = kt_counters(kt, 1);
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_GROUP], 1);
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_ROUTE], 1);
-	KUNIT_EXPECT_EQ(test, c.calls[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_ROUTE], 1);
-	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, c.calls, 1);
+	KUNIT_EXPECT_EQ(test, c.overridden, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).routed, 1);
 }
 
@@ -1079,15 +1071,14 @@ static void kt_late_invalid_answer_ejects(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt->slot[1].ret[IOPF_CB_RESPOND] = 42;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[1].ret[KT_LAST] = 42;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
 	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
-	kt_expect_ejected(test, 1, IOPF_EXIT_BAD_VERDICT, IOPF_CB_RESPOND, 42,
-			  KT_PASID);
+	kt_expect_ejected(test, 1, IOPF_EXIT_BAD_ACTION, 42, KT_PASID);
 }
 
 /* An invalid answer is no answer: the next valid one wins */
@@ -1098,77 +1089,110 @@ static void kt_invalid_answer_gives_way(struct kunit *test)
 	struct iopf_bpf_verdict v;
 	struct iopf_bpf_counters c;
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_FAILURE;
-	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_FAILURE;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
 	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
-	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
-			  IOPF_RESPOND_FAILURE, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE,
+			  IOPF_ACT_ANSWER_FAILURE, KT_PASID);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
 	c = kt_counters(kt, 1);
-	KUNIT_EXPECT_EQ(test, c.obeyed[IOPF_CB_RESPOND], 1);
-	KUNIT_EXPECT_EQ(test, c.overridden[IOPF_CB_RESPOND], 0);
+	KUNIT_EXPECT_EQ(test, c.obeyed, 1);
+	KUNIT_EXPECT_EQ(test, c.overridden, 0);
 }
 
 /* An ejected policy is asked nothing more, others go on */
-static void kt_ejection_skips_rest_of_policy(struct kunit *test)
+static void kt_ejected_not_asked_again(struct kunit *test)
 {
-	static const unsigned int order[] = {
-		KT_CALL(0, IOPF_CB_GROUP),
-		KT_CALL(1, IOPF_CB_GROUP), KT_CALL(1, IOPF_CB_ROUTE),
-		KT_CALL(1, IOPF_CB_RESPOND),
-	};
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_bpf_verdict v;
-	unsigned int i;
 
-	kt->slot[0].ret[IOPF_CB_GROUP] = -1;
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt->slot[1].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
-	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = -1;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
 	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
-	KUNIT_ASSERT_EQ(test, kt->nr_log, ARRAY_SIZE(order));
-	for (i = 0; i < ARRAY_SIZE(order); i++)
-		KUNIT_EXPECT_EQ_MSG(test, kt->log[i], order[i], "call %d", i);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
-	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_VERDICT, IOPF_CB_GROUP, -1,
-			  KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ACTION, -1, KT_PASID);
+	kt->nr_log = 0;
+	kt_decide(d, KT_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 1);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 1);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
 }
 
-/* Grouping, routing and response are separate decisions */
-static void kt_decisions_are_separate(struct kunit *test)
+/*
+ * The first valid action decides the request, whatever its kind: a route
+ * wins over a later drop of the same partial, and a scoped policy's answer
+ * over a global route of the last request (the group is still answered at
+ * once, routed or not)
+ */
+static void kt_one_action_per_request(struct kunit *test)
 {
 	struct kt *kt = test->priv;
-	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	/* With a fault queue, so that the group's target is kept */
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 	struct iopf_bpf_verdict v;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[1].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt->slot[2].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt_attach(test, 0, NULL, BIT(IOPF_CB_ROUTE));
-	kt_attach(test, 1, NULL, BIT(IOPF_CB_GROUP));
-	kt_attach(test, 2, d, BIT(IOPF_CB_RESPOND));
-
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt->slot[1].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_DROP;
+	kt->slot[2].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
+	kt_attach(test, 2, d);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, false, NULL, &v),
 			    &kt->rid);
-	KUNIT_EXPECT_TRUE(test, v.drop_partial);
-	KUNIT_EXPECT_FALSE(test, v.respond);
-
+	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).overridden, 1);
 	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 1, true, NULL, &v),
 			    &kt->rid);
 	KUNIT_EXPECT_TRUE(test, v.respond);
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
-	/* The group callback's DROP of a last request ejected it */
-	kt_expect_ejected(test, 1, IOPF_EXIT_WRONG_KIND, IOPF_CB_GROUP,
-			  IOPF_GROUP_DROP, KT_PASID);
-	KUNIT_EXPECT_FALSE(test, v.drop_partial);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+	/* Its DROP of a last request ejected it */
+	kt_expect_ejected(test, 1, IOPF_EXIT_WRONG_KIND, IOPF_ACT_DROP, KT_PASID);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 2));
+}
+
+/*
+ * A policy in shadow is asked and checked, its valid answers counted as
+ * shadowed, never obeyed; an illegal one still ejects it
+ */
+static void kt_shadow_not_obeyed(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt->slot[2].ret[KT_LAST] = 42;
+	kt->slot[0].ops.shadow = true;
+	kt->slot[2].ops.shadow = true;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
+	kt_attach(test, 2, NULL);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).shadowed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 0);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed, 1);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	kt_expect_ejected(test, 2, IOPF_EXIT_BAD_ACTION, 42, KT_PASID);
+
+	/* Alone, it decides nothing */
+	kt_detach(&kt->slot[1]);
+	kt_decide(d, KT_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).shadowed, 2);
 }
 
 static struct kunit_case kt_combine_cases[] = {
@@ -1179,8 +1203,9 @@ static struct kunit_case kt_combine_cases[] = {
 	KUNIT_CASE(kt_every_policy_asked),
 	KUNIT_CASE(kt_late_invalid_answer_ejects),
 	KUNIT_CASE(kt_invalid_answer_gives_way),
-	KUNIT_CASE(kt_ejection_skips_rest_of_policy),
-	KUNIT_CASE(kt_decisions_are_separate),
+	KUNIT_CASE(kt_ejected_not_asked_again),
+	KUNIT_CASE(kt_one_action_per_request),
+	KUNIT_CASE(kt_shadow_not_obeyed),
 	{}
 };
 
@@ -1220,16 +1245,16 @@ static void kt_bad_setup_without_policy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
 }
 
-/* No handler: a policy's IOPF_DEFAULT changes nothing, nothing is voided */
+/* No handler: a policy's IOPF_ACT_DEFAULT changes nothing, nothing is voided */
 static void kt_bad_setup_with_default(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 1);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 1);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 0);
 }
 
@@ -1239,15 +1264,15 @@ static void kt_bad_setup_voids_drop(struct kunit *test)
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_DROP;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 1);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).dropped_partials, 0);
 	/* Not the policy's fault: it stays, and its answer counts as obeyed */
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_GROUP], 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
 }
 
 /* No handler: an auto-response is void, the request is answered INVALID */
@@ -1256,8 +1281,8 @@ static void kt_bad_setup_voids_respond(struct kunit *test)
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_SUCCESS;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).bad_setup, 1);
@@ -1273,12 +1298,13 @@ static void kt_bad_setup_after_refused_route(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
 	kt->rid.domain = &kt_plain_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
-	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_CB_ROUTE,
-			  IOPF_ROUTE_RID, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_BAD_ROUTE, IOPF_ACT_ROUTE_RID,
+			  KT_PASID);
 	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
 }
 
@@ -1289,8 +1315,9 @@ static void kt_routed_group_reaches_handler(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
 	KUNIT_EXPECT_EQ(test, kt->nr_resp, 0);
@@ -1308,24 +1335,26 @@ static void kt_dropped_partial_not_parked(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
-	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+	const struct kt_seen *seen = &kt->slot[0].seen;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_GROUP_DROP;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
+	/* The group's first request routes it; its second partial is dropped */
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, false), 0);
-	kt->slot[0].ret[IOPF_CB_GROUP] = IOPF_DEFAULT;
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_DROP;
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, false), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 1);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 8, false), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 0);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 1);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial_group, 0);
 	KUNIT_EXPECT_EQ(test, kt->nr_resp, 0);
 
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 7, true), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 2);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 1);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 2);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial_group, 1);
 	/* The parked partial of grpid 7 and the last request, not the dropped one */
 	KUNIT_EXPECT_EQ(test, kt->handled_faults, 2);
 	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 7);
@@ -1333,28 +1362,29 @@ static void kt_dropped_partial_not_parked(struct kunit *test)
 
 	/* Grpid 8's partial is still parked */
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 9, false), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 1);
 }
 
 /* respond: the group is answered with the code once, no handler sees it */
 static void kt_auto_response(struct kunit *test)
 {
 	static const struct { int verdict; u32 code; } codes[] = {
-		{ IOPF_RESPOND_INVALID, IOMMU_PAGE_RESP_INVALID },
-		{ IOPF_RESPOND_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
-		{ IOPF_RESPOND_FAILURE, IOMMU_PAGE_RESP_FAILURE },
+		{ IOPF_ACT_ANSWER_INVALID, IOMMU_PAGE_RESP_INVALID },
+		{ IOPF_ACT_ANSWER_SUCCESS, IOMMU_PAGE_RESP_SUCCESS },
+		{ IOPF_ACT_ANSWER_FAILURE, IOMMU_PAGE_RESP_FAILURE },
 	};
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_PCI_PF, true);
-	const struct iopf_ctx *ctx = &kt->slot[0].ctx;
+	const struct kt_seen *seen = &kt->slot[0].seen;
 	unsigned int i;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	for (i = 0; i < ARRAY_SIZE(codes); i++) {
 		kt->nr_resp = 0;
-		kt->slot[0].ret[IOPF_CB_RESPOND] = codes[i].verdict;
+		kt->slot[0].ret[KT_LAST] = codes[i].verdict;
 		KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 3, false), 0);
 		KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 3, true), 0);
 		kt_expect_response(test, codes[i].code, 3);
@@ -1364,23 +1394,24 @@ static void kt_auto_response(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).freed_partials, 3);
 	/* Its partials went with it */
 	kt_report(d, KT_PASID, 4, false);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 0);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 0);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
 }
 
-/* A VF's refused FAILURE: the group goes to its handler instead */
+/* A VF's refused FAILURE: the next policy's route takes the group */
 static void kt_vf_failure_goes_to_handler(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *vf = kt_dev_new(test, KT_PCI_VF, true);
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_FAILURE;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_FAILURE;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
+	kt_attach(test, 1, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(vf, KT_PASID, 3, true), 0);
-	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE, IOPF_CB_RESPOND,
-			  IOPF_RESPOND_FAILURE, KT_PASID);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE,
+			  IOPF_ACT_ANSWER_FAILURE, KT_PASID);
 	KUNIT_EXPECT_EQ(test, kt->nr_handled, 1);
 	kt_expect_response(test, IOMMU_PAGE_RESP_SUCCESS, 3);
 	KUNIT_EXPECT_EQ(test, kt_stats(kt).responded[IOMMU_PAGE_RESP_FAILURE], 0);
@@ -1396,10 +1427,11 @@ static void kt_first_request_fixes_route(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_DEFAULT;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_DEFAULT;
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), 0);
 	KUNIT_EXPECT_EQ(test, kt->nr_handled, 1);
 	KUNIT_EXPECT_EQ(test, kt->handled_faults, 2);
@@ -1422,17 +1454,18 @@ static void kt_first_request_fixes_bad_setup(struct kunit *test)
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
 
 	kt->rid.domain = &kt_fault_domain;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
 	kt->nr_resp = 0;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), -EINVAL);
 	kt_expect_response(test, IOMMU_PAGE_RESP_INVALID, 5);
 	KUNIT_EXPECT_EQ(test, kt->nr_handled, 0);
 	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden[IOPF_CB_ROUTE], 1);
-	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed[IOPF_CB_ROUTE], 0);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 0);
 }
 
 /*
@@ -1443,26 +1476,28 @@ static void kt_counts_rebuilt_at_attach(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
-	const struct iopf_ctx *ctx = &kt->slot[1].ctx;
+	const struct kt_seen *seen = &kt->slot[1].seen;
 
 	kt->rid.domain = &kt_fault_domain;
-	kt->slot[0].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt->slot[1].ret[IOPF_CB_ROUTE] = IOPF_ROUTE_RID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt->slot[1].ret[KT_PARTIAL] = IOPF_ACT_ROUTE_RID;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	kt_attach(test, 0, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, false), 0);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 6, false), 0);
 	kt_detach(&kt->slot[0]);
 	/* No other policy of this suite may hold the key up */
 	KUNIT_ASSERT_FALSE(test, iopf_bpf_active());
-	kt_attach(test, 1, NULL, KT_ALL_CBS);
+	kt_attach(test, 1, NULL);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 5, true), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 3);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 2);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 3);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial_group, 2);
 	KUNIT_EXPECT_EQ(test, kt->handled_faults, 3);
 	KUNIT_EXPECT_EQ(test, kt_report(d, KT_PASID, 6, true), 0);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial, 1);
-	KUNIT_EXPECT_EQ(test, ctx->nr_partial_grpid, 1);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial, 1);
+	KUNIT_EXPECT_EQ(test, seen->nr_partial_group, 1);
 }
 
 /*
@@ -1474,18 +1509,23 @@ static void kt_counts_rebuilt_at_attach(struct kunit *test)
 static void kt_other_thread_gets_default(struct kunit *test)
 {
 	struct kt *kt = test->priv;
-	struct iopf_ctx ctx = {};
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iommu_fault_page_request req = {
+		.flags = IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
+	};
+	struct iopf_decision dn = { .dev = &d->pdev.dev, .req = &req };
 	int ret;
 
-	kt->slot[0].ret[IOPF_CB_RESPOND] = IOPF_RESPOND_INVALID;
-	kt_attach(test, 0, NULL, KT_ALL_CBS);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_attach(test, 0, NULL);
 	/* As the fault thread of another device calls it: no current test */
 	current->kunit_test = NULL;
-	ret = kt_ops[0].respond(&ctx);
+	ret = kt_ops[0].decide(&dn, dn.dev, &req);
 	current->kunit_test = test;
-	KUNIT_EXPECT_EQ(test, ret, IOPF_DEFAULT);
-	KUNIT_EXPECT_EQ(test, kt->slot[0].calls[IOPF_CB_RESPOND], 0);
-	KUNIT_EXPECT_EQ(test, kt_ops[0].respond(&ctx), IOPF_RESPOND_INVALID);
+	KUNIT_EXPECT_EQ(test, ret, IOPF_ACT_DEFAULT);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 0);
+	KUNIT_EXPECT_EQ(test, kt_ops[0].decide(&dn, dn.dev, &req),
+			IOPF_ACT_ANSWER_INVALID);
 }
 
 static struct kunit_case kt_fault_path_cases[] = {

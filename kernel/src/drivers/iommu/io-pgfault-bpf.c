@@ -3,13 +3,14 @@
  * iopf-bpf: BPF struct_ops policies for recoverable I/O page faults
  *
  * iommu_report_device_fault() asks the attached policies (struct iopf_ops)
- * how to group, route or answer each page request.  The kernel validates
- * every answer: a policy that returns something it may not is ignored for
- * that request and ejected, and a request without a fault handler is
- * answered INVALID whatever the policies said.
+ * once per page request whether to drop it, route it or answer its group.
+ * The kernel validates every answer: a policy that returns something it may
+ * not is ignored for that request and ejected, and a request without a
+ * fault handler is answered INVALID whatever the policies said.
  *
  * This file: the fault path, attach and detach, ejection, debugfs.  The
- * struct_ops type as the verifier sees it is in io-pgfault-bpf-ops.c.
+ * struct_ops type as the verifier sees it, and the kfuncs, are in
+ * io-pgfault-bpf-ops.c.
  *
  * Locking: iopf_bpf_lock serializes attach, detach and ejection and guards
  * the policy lists for writers; the fault path walks them under RCU and
@@ -33,13 +34,19 @@
 #include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/iopf_bpf.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/srcu.h>
 #include <linux/timekeeping.h>
 #include <trace/events/iopf.h>
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/iopf_bpf.h>
 
 #include "io-pgfault-bpf.h"
 #include "iommu-priv.h"
@@ -61,14 +68,6 @@ static unsigned long iopf_bpf_epoch;
  */
 DEFINE_STATIC_SRCU(iopf_bpf_srcu);
 
-/* Where a page request group goes, fixed by its first request */
-enum iopf_bpf_target {
-	IOPF_TARGET_NONE,	/* no request of the group decided yet */
-	IOPF_TARGET_OWN,	/* the handle the kernel found on its own */
-	IOPF_TARGET_ROUTED,	/* the RID's handle, routed by a policy */
-	IOPF_TARGET_BAD,	/* none: the bad-setup path answered it */
-};
-
 /*
  * A value in iommu_fault_param->partial_grpids, by group index: the group's
  * parked partial requests, and its target once its first request was
@@ -77,7 +76,6 @@ enum iopf_bpf_target {
 #define IOPF_BPF_PARKED		GENMASK(27, 0)
 #define IOPF_BPF_TARGET		GENMASK(29, 28)
 
-#define IOPF_NR_CB		(IOPF_CB_RESPOND + 1)
 #define IOPF_NR_EJECTIONS	16
 
 /*
@@ -86,9 +84,10 @@ enum iopf_bpf_target {
  * an array by iopf_bpf_sum().
  */
 struct iopf_bpf_counters {
-	u64 calls[IOPF_NR_CB];
-	u64 obeyed[IOPF_NR_CB];
-	u64 overridden[IOPF_NR_CB];
+	u64 calls;
+	u64 obeyed;
+	u64 overridden;
+	u64 shadowed;		/* valid answers not obeyed: in shadow */
 };
 
 static_assert(sizeof(struct iopf_bpf_counters) % sizeof(u64) == 0);
@@ -103,17 +102,9 @@ struct iopf_bpf_policy {
 	u64 order;			/* attach order, for the combining rule */
 	unsigned long dead;		/* bit 0: never call again */
 	bool reaping;			/* the reap work took it, under the lock */
+	atomic_t overruns;		/* timed calls in a row over the budget */
 	struct iopf_exit_info exit_info;	/* why it died, once dead */
 	struct iopf_bpf_counters __percpu *counters;
-};
-
-/* What the policies decided so far for one request */
-struct iopf_bpf_decision {
-	bool decided[IOPF_NR_CB];
-	bool drop_partial;
-	struct iommu_attach_handle *route;
-	int code;
-	enum iopf_bpf_target target;	/* the group's, before this request */
 };
 
 struct iopf_bpf_ejection {
@@ -207,22 +198,59 @@ static struct hlist_head *iopf_bpf_dev_bucket(const struct device *dev)
 					 HASH_BITS(iopf_bpf_by_dev))];
 }
 
-static const char * const iopf_cb_names[IOPF_NR_CB] = {
-	[IOPF_CB_NONE] = "none",
-	[IOPF_CB_GROUP] = "group",
-	[IOPF_CB_ROUTE] = "route",
-	[IOPF_CB_RESPOND] = "respond",
+static const char * const iopf_action_names[IOPF_NR_ACTIONS] = {
+	[IOPF_ACT_DEFAULT] = "default",
+	[IOPF_ACT_DROP] = "drop",
+	[IOPF_ACT_ROUTE_RID] = "route_rid",
+	[IOPF_ACT_ANSWER_SUCCESS] = "answer_success",
+	[IOPF_ACT_ANSWER_INVALID] = "answer_invalid",
+	[IOPF_ACT_ANSWER_FAILURE] = "answer_failure",
 };
 
-static const char * const iopf_exit_names[] = {
+#ifdef MODULE_PARAM_PREFIX
+#undef MODULE_PARAM_PREFIX
+#endif
+#define MODULE_PARAM_PREFIX "iopf_bpf."
+
+/*
+ * The time a policy may take per request.  A policy runs in a driver's
+ * fault thread (on VT-d under a lock of the whole IOMMU), and the verifier
+ * bounds its instructions, not its time (bpf_loop() alone may run 8M
+ * callbacks).  One call in IOPF_BPF_TIMED, on each CPU, is timed; a policy
+ * over the budget in IOPF_BPF_STRIKES timed calls in a row is ejected, so a
+ * lone hiccup of the machine (an interrupt storm, a vCPU descheduled by its
+ * host) is not taken for the policy's.  A call during which the thread
+ * slept or was preempted is not judged.  0 turns the bound off.
+ */
+static unsigned int iopf_bpf_budget_us = 2000;
+module_param_named(decide_budget_us, iopf_bpf_budget_us, uint, 0644);
+MODULE_PARM_DESC(decide_budget_us,
+		 "Microseconds a policy's decide() may take per request (0: no bound)");
+
+#define IOPF_BPF_TIMED		16
+#define IOPF_BPF_STRIKES	2
+static DEFINE_PER_CPU(unsigned int, iopf_bpf_calls);
+
+static const char * const iopf_exit_names[IOPF_NR_EXIT_KINDS] = {
 	[IOPF_EXIT_DETACHED] = "detached",
-	[IOPF_EXIT_BAD_VERDICT] = "bad-verdict",
+	[IOPF_EXIT_BAD_ACTION] = "bad-action",
 	[IOPF_EXIT_WRONG_KIND] = "wrong-kind-of-request",
 	[IOPF_EXIT_BAD_ROUTE] = "bad-route",
 	[IOPF_EXIT_FORBIDDEN_CODE] = "forbidden-code",
 	[IOPF_EXIT_DEV_REMOVED] = "device-removed",
 	[IOPF_EXIT_REPLACED] = "replaced",
+	[IOPF_EXIT_SELF] = "self",
+	[IOPF_EXIT_OVERTIME] = "overtime",
 };
+
+/* An action's name, or its number outside enum iopf_action, into @buf */
+static const char *iopf_action_name(int action, char buf[12])
+{
+	if (action >= 0 && action < IOPF_NR_ACTIONS)
+		return iopf_action_names[action];
+	snprintf(buf, 12, "%d", action);
+	return buf;
+}
 
 static void iopf_bpf_reap(struct work_struct *work);
 static DECLARE_WORK(iopf_bpf_reap_work, iopf_bpf_reap);
@@ -263,23 +291,25 @@ struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev)
 }
 
 /*
- * Mark @p dead and record why.  Safe from the fault path: it neither sleeps
- * nor waits for anything; iopf_bpf_reap() finishes the detach.
+ * Mark @p dead and record why (@action: the refused one, @msg: the
+ * policy's own reason, or NULL).  Safe from the fault path: it neither
+ * sleeps nor waits for anything; iopf_bpf_reap() finishes the detach.
  */
 static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
-			   u32 pasid, u32 kind, u32 callback, int verdict)
+			   u32 pasid, u32 kind, int action, const char *msg)
 {
 	struct iopf_exit_info *info = &p->exit_info;
 	struct iopf_bpf_ejection *rec;
+	char num[12];
 
 	if (test_and_set_bit(0, &p->dead))
 		return;
 
 	info->kind = kind;
-	info->callback = callback;
-	info->verdict = verdict;
+	info->action = action;
 	info->pasid = pasid;
 	strscpy(info->dev_name, dev_name, sizeof(info->dev_name));
+	strscpy(info->msg, msg ?: "", sizeof(info->msg));
 
 	spin_lock(&iopf_bpf_ejections_lock);
 	rec = &iopf_bpf_ejections[iopf_bpf_nr_ejections++ % IOPF_NR_EJECTIONS];
@@ -289,34 +319,46 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	spin_unlock(&iopf_bpf_ejections_lock);
 
 	this_cpu_inc(iopf_bpf_stats.ejected);
-	pr_info("policy %s ejected: %s (%s returned %d, device %s, pasid %#x)\n",
-		p->ops->name, iopf_exit_names[kind], iopf_cb_names[callback],
-		verdict, info->dev_name, pasid);
+	if (kind == IOPF_EXIT_SELF)
+		pr_info("policy %s ejected itself: %s (device %s, pasid %#x)\n",
+			p->ops->name, info->msg, info->dev_name, pasid);
+	else if (msg)
+		pr_info("policy %s ejected: %s: %s (device %s, pasid %#x)\n",
+			p->ops->name, iopf_exit_names[kind], info->msg,
+			info->dev_name, pasid);
+	else
+		pr_info("policy %s ejected: %s (action %s, device %s, pasid %#x)\n",
+			p->ops->name, iopf_exit_names[kind],
+			iopf_action_name(action, num), info->dev_name, pasid);
 	schedule_work(&iopf_bpf_reap_work);
+}
+
+/* See bpf_iopf_eject(): the policy being called gives up */
+void iopf_bpf_self_eject(struct iopf_decision *dn, const char *msg)
+{
+	iopf_bpf_eject(dn->policy, dev_name(dn->dev), dn->req->pasid,
+		       IOPF_EXIT_SELF, 0, msg);
 }
 
 /* Not an exit kind: iopf_bpf_check() accepted the answer */
 #define IOPF_ANSWER_VALID	IOPF_EXIT_DETACHED
 
-/* Check one callback's answer: IOPF_ANSWER_VALID, or why it is refused */
-static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
-			  struct iopf_bpf_decision *d)
+/*
+ * Check one answer: IOPF_ANSWER_VALID (with the RID's handle in *@route for
+ * a route, the code in *@code for an answer), or why it is refused.
+ */
+static u32 iopf_bpf_check(const struct iopf_decision *dn, int action,
+			  struct iommu_attach_handle **route, int *code)
 {
-	const struct iopf_ctx *ctx = &f->ctx;
+	const struct iommu_fault_page_request *req = dn->req;
+	bool last = req->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
 	struct iommu_attach_handle *handle;
 
-	switch (cb) {
-	case IOPF_CB_GROUP:
-		if (verdict != IOPF_GROUP_DROP)
-			return IOPF_EXIT_BAD_VERDICT;
-		if (ctx->last_page)
-			return IOPF_EXIT_WRONG_KIND;
-		d->drop_partial = true;
-		return IOPF_ANSWER_VALID;
-	case IOPF_CB_ROUTE:
-		if (verdict != IOPF_ROUTE_RID)
-			return IOPF_EXIT_BAD_VERDICT;
-		if (!ctx->pasid_valid)
+	switch (action) {
+	case IOPF_ACT_DROP:
+		return last ? IOPF_EXIT_WRONG_KIND : IOPF_ANSWER_VALID;
+	case IOPF_ACT_ROUTE_RID:
+		if (!(req->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID))
 			return IOPF_EXIT_WRONG_KIND;
 		/*
 		 * Never away from a PASID's own fault handler, never
@@ -324,108 +366,122 @@ static u32 iopf_bpf_check(const struct iopf_bpf_fault *f, u32 cb, int verdict,
 		 * handler or not (7.3: PASIDs too), so a handle alone does
 		 * not say that the PASID takes faults: its domain does.
 		 */
-		handle = iopf_bpf_handle_get(f->dev, ctx->pasid);
+		handle = iopf_bpf_handle_get(dn->dev, req->pasid);
 		if (!IS_ERR(handle) && handle->domain->iopf_handler)
 			return IOPF_EXIT_BAD_ROUTE;
-		handle = iopf_bpf_rid_handle(f->dev);
-		if (!handle)
-			return IOPF_EXIT_BAD_ROUTE;
-		d->route = handle;
-		return IOPF_ANSWER_VALID;
-	case IOPF_CB_RESPOND:
-		switch (verdict) {
-		case IOPF_RESPOND_INVALID:
-			d->code = IOMMU_PAGE_RESP_INVALID;
-			break;
-		case IOPF_RESPOND_SUCCESS:
-			d->code = IOMMU_PAGE_RESP_SUCCESS;
-			break;
-		case IOPF_RESPOND_FAILURE:
+		*route = iopf_bpf_rid_handle(dn->dev);
+		return *route ? IOPF_ANSWER_VALID : IOPF_EXIT_BAD_ROUTE;
+	case IOPF_ACT_ANSWER_SUCCESS:
+	case IOPF_ACT_ANSWER_INVALID:
+	case IOPF_ACT_ANSWER_FAILURE:
+		/* PRI answers a group, at its last request */
+		if (!last)
+			return IOPF_EXIT_WRONG_KIND;
+		if (action == IOPF_ACT_ANSWER_SUCCESS) {
+			*code = IOMMU_PAGE_RESP_SUCCESS;
+		} else if (action == IOPF_ACT_ANSWER_INVALID) {
+			*code = IOMMU_PAGE_RESP_INVALID;
+		} else {
 			/* FAILURE disables PRI on the function: not a VF's call */
-			if (dev_is_pci(f->dev) && to_pci_dev(f->dev)->is_virtfn)
+			if (dev_is_pci(dn->dev) && to_pci_dev(dn->dev)->is_virtfn)
 				return IOPF_EXIT_FORBIDDEN_CODE;
-			d->code = IOMMU_PAGE_RESP_FAILURE;
-			break;
-		default:
-			return IOPF_EXIT_BAD_VERDICT;
+			*code = IOMMU_PAGE_RESP_FAILURE;
 		}
 		return IOPF_ANSWER_VALID;
 	}
-	return IOPF_EXIT_BAD_VERDICT;
-}
-
-static void iopf_bpf_trace(const struct iopf_bpf_policy *p,
-			   const struct iopf_bpf_fault *f, u32 cb, int verdict,
-			   u32 outcome)
-{
-	trace_iopf_decision(p->ops->name, f->ctx.dev_name, f->ctx.pasid, cb,
-			    verdict, outcome);
+	return IOPF_EXIT_BAD_ACTION;
 }
 
 /*
- * Does a valid answer of @cb go against the target that the first request
- * of the group fixed?  Such an answer is not obeyed but counted as
- * overridden, as if an earlier policy had decided: the policy did nothing
- * wrong, the group was decided before it spoke.  Dropping a partial is a
- * per-request choice and never goes against it.
+ * Does a valid @action go against the target that the first request of the
+ * group fixed?  Dropping a partial is a per-request choice and never does.
  */
-static bool iopf_bpf_against_target(const struct iopf_bpf_decision *d, u32 cb)
+static bool iopf_bpf_against_target(const struct iopf_decision *dn,
+				    int action)
 {
-	if (cb == IOPF_CB_ROUTE)
-		return d->target == IOPF_TARGET_OWN ||
-		       d->target == IOPF_TARGET_BAD;
-	return cb == IOPF_CB_RESPOND && d->target == IOPF_TARGET_BAD;
+	if (action == IOPF_ACT_ROUTE_RID)
+		return dn->target == IOPF_TARGET_OWN ||
+		       dn->target == IOPF_TARGET_BAD;
+	return action != IOPF_ACT_DROP && dn->target == IOPF_TARGET_BAD;
+}
+
+/* A timed call of @p took @ns: eject it at its IOPF_BPF_STRIKES-th overrun */
+static void iopf_bpf_judge_time(struct iopf_bpf_policy *p,
+				struct iopf_decision *dn, u64 ns)
+{
+	unsigned int budget_us = READ_ONCE(iopf_bpf_budget_us);
+	char msg[IOPF_EXIT_MSG_LEN];
+
+	if (!budget_us || ns <= (u64)budget_us * NSEC_PER_USEC) {
+		atomic_set(&p->overruns, 0);
+		return;
+	}
+	if (atomic_inc_return(&p->overruns) < IOPF_BPF_STRIKES)
+		return;
+	snprintf(msg, sizeof(msg), "decide() took %llu us, budget %u us",
+		 div_u64(ns, NSEC_PER_USEC), budget_us);
+	iopf_bpf_eject(p, dev_name(dn->dev), dn->req->pasid,
+		       IOPF_EXIT_OVERTIME, 0, msg);
 }
 
 /*
- * Call one callback of @p and fold its answer into @d.  An answer that is
- * valid but comes after another policy's is counted as overridden.
+ * Ask @p about the request of @dn and fold its answer in.  A valid answer
+ * that comes after another policy's, or against the group's target, is
+ * counted as overridden.
  */
-static void iopf_bpf_call(struct iopf_bpf_policy *p, struct iopf_bpf_fault *f,
-			  u32 cb, int (*fn)(const struct iopf_ctx *ctx),
-			  struct iopf_bpf_decision *d)
+static void iopf_bpf_consult(struct iopf_bpf_policy *p,
+			     struct iopf_decision *dn)
 {
-	struct iopf_bpf_decision mine = *d;
-	bool first = !d->decided[cb];
-	int verdict;
+	struct iommu_attach_handle *route = NULL;
+	unsigned long switches = 0;
+	int action, code = 0;
+	enum iopf_decision_outcome outcome;
+	u64 start = 0;
+	bool timed;
 	u32 kind;
 
-	if (!fn || test_bit(0, &p->dead))
+	if (test_bit(0, &p->dead))
 		return;
 
-	this_cpu_inc(p->counters->calls[cb]);
-	verdict = fn(&f->ctx);
-	if (verdict == IOPF_DEFAULT) {
-		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_DEFAULT);
-		return;
+	this_cpu_inc(p->counters->calls);
+	dn->policy = p;
+	timed = READ_ONCE(iopf_bpf_budget_us) &&
+		!(this_cpu_inc_return(iopf_bpf_calls) % IOPF_BPF_TIMED);
+	if (timed) {
+		switches = current->nvcsw + current->nivcsw;
+		start = local_clock();
 	}
+	action = p->ops->decide(dn, dn->dev, dn->req);
+	if (timed && current->nvcsw + current->nivcsw == switches)
+		iopf_bpf_judge_time(p, dn, local_clock() - start);
 
-	kind = iopf_bpf_check(f, cb, verdict, &mine);
-	if (kind != IOPF_ANSWER_VALID) {
-		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_EJECTED);
-		iopf_bpf_eject(p, f->ctx.dev_name, f->ctx.pasid, kind, cb,
-			       verdict);
-		return;
+	if (test_bit(0, &p->dead)) {
+		/* It ejected itself, or was ejected elsewhere, meanwhile */
+		outcome = IOPF_DECISION_EJECTED;
+	} else if (action == IOPF_ACT_DEFAULT) {
+		outcome = IOPF_DECISION_DEFAULT;
+	} else {
+		kind = iopf_bpf_check(dn, action, &route, &code);
+		if (kind != IOPF_ANSWER_VALID) {
+			outcome = IOPF_DECISION_EJECTED;
+			iopf_bpf_eject(p, dev_name(dn->dev), dn->req->pasid,
+				       kind, action, NULL);
+		} else if (p->ops->shadow) {
+			outcome = IOPF_DECISION_SHADOW;
+			this_cpu_inc(p->counters->shadowed);
+		} else if (dn->decided || iopf_bpf_against_target(dn, action)) {
+			outcome = IOPF_DECISION_OVERRIDDEN;
+			this_cpu_inc(p->counters->overridden);
+		} else {
+			outcome = IOPF_DECISION_OBEYED;
+			this_cpu_inc(p->counters->obeyed);
+			dn->decided = true;
+			dn->action = action;
+			dn->route = route;
+			dn->code = code;
+		}
 	}
-	if (!first || iopf_bpf_against_target(d, cb)) {
-		iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OVERRIDDEN);
-		this_cpu_inc(p->counters->overridden[cb]);
-		return;
-	}
-	iopf_bpf_trace(p, f, cb, verdict, IOPF_DECISION_OBEYED);
-	*d = mine;
-	d->decided[cb] = true;
-	this_cpu_inc(p->counters->obeyed[cb]);
-}
-
-static void iopf_bpf_consult(struct iopf_bpf_policy *p,
-			     struct iopf_bpf_fault *f,
-			     struct iopf_bpf_decision *d)
-{
-	iopf_bpf_call(p, f, IOPF_CB_GROUP, p->ops->group, d);
-	iopf_bpf_call(p, f, IOPF_CB_ROUTE, p->ops->route, d);
-	if (f->ctx.last_page)
-		iopf_bpf_call(p, f, IOPF_CB_RESPOND, p->ops->respond, d);
+	trace_iopf_decision(p->ops->name, dn->dev, dn->req, action, outcome);
 }
 
 /*
@@ -540,55 +596,38 @@ static void iopf_bpf_unlock_param(struct iommu_fault_param *param)
 	iopf_put_dev_fault_param(param);
 }
 
-static void iopf_bpf_fill_ctx(struct iopf_bpf_fault *f, struct device *dev,
-			      const struct iopf_fault *evt, bool has_handle,
-			      struct iommu_fault_param *param)
-{
-	const struct iommu_fault_page_request *prm = &evt->fault.prm;
-	struct iopf_ctx *ctx = &f->ctx;
-
-	f->dev = dev;
-	strscpy(ctx->dev_name, dev_name(dev), sizeof(ctx->dev_name));
-	ctx->addr = prm->addr;
-	ctx->pasid = prm->pasid;
-	ctx->grpid = prm->grpid;
-	ctx->perm = prm->perm;
-	ctx->flags = prm->flags;
-	ctx->pasid_valid = prm->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
-	ctx->last_page = prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
-	ctx->has_default_handle = has_handle;
-	if (!param)
-		return;
-	ctx->nr_partial = param->nr_partial;
-	ctx->nr_partial_grpid = iopf_bpf_group_get(param, prm->grpid) &
-				IOPF_BPF_PARKED;
-}
-
 /*
  * The handle a request goes to: its group's first request fixes the
  * target, and later requests follow it whatever the policies say now.
  * NULL sends the request to the bad-setup path.
  */
 static struct iommu_attach_handle *
-iopf_bpf_target_handle(struct device *dev, struct iopf_bpf_decision *d,
-		       struct iommu_attach_handle *own)
+iopf_bpf_target_handle(struct iopf_decision *dn)
 {
-	switch (d->target) {
+	switch (dn->target) {
 	case IOPF_TARGET_NONE:
-		if (d->route) {
-			d->target = IOPF_TARGET_ROUTED;
-			return d->route;
+		if (dn->route) {
+			dn->target = IOPF_TARGET_ROUTED;
+			return dn->route;
 		}
-		d->target = own ? IOPF_TARGET_OWN : IOPF_TARGET_BAD;
-		return own;
+		dn->target = dn->own ? IOPF_TARGET_OWN : IOPF_TARGET_BAD;
+		return dn->own;
 	case IOPF_TARGET_OWN:
-		return own;
+		return dn->own;
 	case IOPF_TARGET_ROUTED:
-		return d->route ?: iopf_bpf_rid_handle(dev);
+		return dn->route ?: iopf_bpf_rid_handle(dn->dev);
 	case IOPF_TARGET_BAD:
 		break;
 	}
 	return NULL;
+}
+
+/* Parked partial requests of the group of @dn's request (bpf_iopf_*()) */
+u32 iopf_bpf_group_parked(const struct iopf_decision *dn)
+{
+	if (!dn->param)
+		return 0;
+	return iopf_bpf_group_get(dn->param, dn->req->grpid) & IOPF_BPF_PARKED;
 }
 
 /* The first policy scoped to @dev, if any; caller holds rcu_read_lock() */
@@ -610,10 +649,12 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 {
 	const struct iommu_fault_page_request *prm = &evt->fault.prm;
 	bool last = prm->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
-	struct iommu_fault_param *param;
-	struct iopf_bpf_decision d = {};
+	struct iopf_decision dn = {
+		.dev = dev,
+		.req = prm,
+		.own = handle,
+	};
 	struct iopf_bpf_policy *p, *scoped;
-	struct iopf_bpf_fault f;
 	unsigned long group = 0;
 	int srcu_idx;
 	bool first;
@@ -623,22 +664,20 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 
 	/* Before any look-up of the RID's handle: see iopf_bpf_sync_routes() */
 	srcu_idx = srcu_read_lock(&iopf_bpf_srcu);
-	param = iopf_bpf_lock_param(dev);
+	dn.param = iopf_bpf_lock_param(dev);
 	/* One RCU section for the whole decision */
 	rcu_read_lock();
 	scoped = iopf_bpf_first_scoped(dev);
 	if (!scoped && list_empty(&iopf_bpf_global)) {
 		rcu_read_unlock();	/* no policy applies to this device */
-		iopf_bpf_unlock_param(param);
+		iopf_bpf_unlock_param(dn.param);
 		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
 		return handle;
 	}
 
-	memset(&f, 0, sizeof(f));	/* BPF may read every byte of the context */
-	iopf_bpf_fill_ctx(&f, dev, evt, handle, param);
-	if (param) {
-		group = iopf_bpf_group_get(param, prm->grpid);
-		d.target = FIELD_GET(IOPF_BPF_TARGET, group);
+	if (dn.param) {
+		group = iopf_bpf_group_get(dn.param, prm->grpid);
+		dn.target = FIELD_GET(IOPF_BPF_TARGET, group);
 	}
 	this_cpu_inc(iopf_bpf_stats.requests);
 
@@ -646,35 +685,38 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	if (p)
 		hlist_for_each_entry_from_rcu(p, dev_node)
 			if (p->dev == dev)
-				iopf_bpf_consult(p, &f, &d);
+				iopf_bpf_consult(p, &dn);
 	list_for_each_entry_rcu(p, &iopf_bpf_global, node)
-		iopf_bpf_consult(p, &f, &d);
+		iopf_bpf_consult(p, &dn);
 	rcu_read_unlock();
 
-	first = d.target == IOPF_TARGET_NONE;
-	handle = iopf_bpf_target_handle(dev, &d, handle);
+	first = dn.target == IOPF_TARGET_NONE;
+	handle = iopf_bpf_target_handle(&dn);
 	/* A group's first partial request fixes where the rest of it goes */
-	if (param && !last && first)
-		iopf_bpf_group_set(param, prm->grpid,
-				   group | FIELD_PREP(IOPF_BPF_TARGET, d.target));
-	iopf_bpf_unlock_param(param);
+	if (dn.param && !last && first)
+		iopf_bpf_group_set(dn.param, prm->grpid,
+				   group | FIELD_PREP(IOPF_BPF_TARGET, dn.target));
+	iopf_bpf_unlock_param(dn.param);
 
 	if (!handle) {
-		if (d.drop_partial || d.decided[IOPF_CB_RESPOND])
+		/* A drop or an answer obeyed, void: no fault handler */
+		if (dn.decided)
 			this_cpu_inc(iopf_bpf_stats.bad_setup);
 		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
 		return NULL;
 	}
-	if (d.target == IOPF_TARGET_ROUTED) {
+	if (dn.target == IOPF_TARGET_ROUTED) {
 		verdict->routed = true;
 		this_cpu_inc(iopf_bpf_stats.routed);
 	}
 
-	verdict->drop_partial = d.drop_partial;
-	verdict->respond = d.decided[IOPF_CB_RESPOND];
-	verdict->code = d.code;
-	if (d.drop_partial)
+	if (dn.decided && dn.action == IOPF_ACT_DROP) {
+		verdict->drop_partial = true;
 		this_cpu_inc(iopf_bpf_stats.dropped_partials);
+	} else if (dn.decided && dn.action != IOPF_ACT_ROUTE_RID) {
+		verdict->respond = true;
+		verdict->code = dn.code;
+	}
 
 	/* Only a routed group handed to a handler uses the RID's handle */
 	if (verdict->routed && last && !verdict->respond) {
@@ -760,7 +802,7 @@ void iopf_bpf_device_release(struct device *dev)
 	list_for_each_entry(p, &iopf_bpf_scoped, node)
 		if (p->dev == dev)
 			iopf_bpf_eject(p, dev_name(dev), 0,
-				       IOPF_EXIT_DEV_REMOVED, IOPF_CB_NONE, 0);
+				       IOPF_EXIT_DEV_REMOVED, 0, NULL);
 	mutex_unlock(&iopf_bpf_lock);
 }
 
@@ -1070,46 +1112,32 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 
 /*
  * struct_ops .validate: the whole policy, before a link or an update
- * uses it.  -EINVAL if it decides nothing.
+ * uses it.  -EINVAL without decide().
  */
 int iopf_bpf_validate(void *kdata)
 {
 	const struct iopf_ops *ops = kdata;
 
-	if (!ops->group && !ops->route && !ops->respond)
-		return -EINVAL;
-	return 0;
+	return ops->decide ? 0 : -EINVAL;
 }
 
 /* debugfs: what is attached, what happened, why policies were ejected */
 
-/*
- * One line per policy, key=value; each callback as
- * <callback>=<implemented y/n>:<calls>:<obeyed>:<overridden>.
- */
+/* One line per policy, key=value */
 static void iopf_bpf_show_list(struct seq_file *s, struct list_head *list)
 {
 	struct iopf_bpf_policy *p;
-	int cb;
 
 	list_for_each_entry(p, list, node) {
 		struct iopf_bpf_counters c;
-		const void *fns[IOPF_NR_CB] = {
-			[IOPF_CB_GROUP] = p->ops->group,
-			[IOPF_CB_ROUTE] = p->ops->route,
-			[IOPF_CB_RESPOND] = p->ops->respond,
-		};
 
 		iopf_bpf_sum(&c, p->counters, sizeof(c));
-		seq_printf(s, "name=%s scope=%s order=%llu link_id=%u state=%s",
+		seq_printf(s, "name=%s scope=%s order=%llu link_id=%u state=%s mode=%s calls=%llu obeyed=%llu overridden=%llu shadowed=%llu\n",
 			   p->ops->name, p->dev ? dev_name(p->dev) : "*",
 			   p->order, p->link->id,
-			   test_bit(0, &p->dead) ? "ejected" : "live");
-		for (cb = IOPF_CB_GROUP; cb < IOPF_NR_CB; cb++)
-			seq_printf(s, " %s=%c:%llu:%llu:%llu", iopf_cb_names[cb],
-				   fns[cb] ? 'y' : 'n', c.calls[cb], c.obeyed[cb],
-				   c.overridden[cb]);
-		seq_putc(s, '\n');
+			   test_bit(0, &p->dead) ? "ejected" : "live",
+			   p->ops->shadow ? "shadow" : "live",
+			   c.calls, c.obeyed, c.overridden, c.shadowed);
 	}
 }
 
@@ -1126,6 +1154,7 @@ static int iopf_bpf_ejections_show(struct seq_file *s, void *unused)
 {
 	struct iopf_bpf_ejection rec;
 	unsigned int i, first, last;
+	char num[12];
 
 	spin_lock(&iopf_bpf_ejections_lock);
 	last = iopf_bpf_nr_ejections;
@@ -1142,12 +1171,13 @@ static int iopf_bpf_ejections_show(struct seq_file *s, void *unused)
 		spin_unlock(&iopf_bpf_ejections_lock);
 		if (gone)
 			continue;
-		seq_printf(s, "seq=%u time_ns=%llu name=%s reason=%s callback=%s verdict=%d device=%s pasid=%#x\n",
+		/* The policy's message last: it may hold spaces */
+		seq_printf(s, "seq=%u time_ns=%llu name=%s reason=%s action=%s device=%s pasid=%#x msg=%s\n",
 			   i + 1, rec.time_ns, rec.name,
 			   iopf_exit_names[rec.info.kind],
-			   iopf_cb_names[rec.info.callback], rec.info.verdict,
+			   iopf_action_name(rec.info.action, num),
 			   rec.info.dev_name[0] ? rec.info.dev_name : "-",
-			   rec.info.pasid);
+			   rec.info.pasid, rec.info.msg);
 	}
 	return 0;
 }

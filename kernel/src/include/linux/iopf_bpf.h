@@ -3,10 +3,10 @@
  * BPF policies for recoverable I/O page faults (iopf-bpf)
  *
  * A policy is a BPF struct_ops map of type struct iopf_ops.  The fault path,
- * iommu_report_device_fault(), asks the attached policies before it parks a
- * partial request, before it decides that a request has no fault handler,
- * and before it hands a group to a handler.  See Documentation in the
- * iopf-bpf project (docs/policy-api.md) for the user's view.
+ * iommu_report_device_fault(), asks the attached policies once per page
+ * request, before it parks a partial request, decides that a request has no
+ * fault handler, or hands a group to a handler.  See the iopf-bpf project's
+ * docs/policy-api.md for the user's view.
  */
 #ifndef __LINUX_IOPF_BPF_H
 #define __LINUX_IOPF_BPF_H
@@ -15,125 +15,180 @@
 #include <linux/hash.h>
 #include <linux/jump_label.h>
 #include <linux/types.h>
-#include <uapi/linux/iopf_bpf.h>
 
 struct device;
+struct iommu_fault_page_request;
 struct iommu_fault_param;
 struct iopf_fault;
 struct iopf_group;
 struct iommu_attach_handle;
 
-/**
- * struct iopf_ctx - What a policy may read about one page request
- * @dev_name: dev_name() of the requesting device (truncated to fit)
- * @addr: faulting address, as the IOMMU driver reported it
- * @pasid: PASID of the request; meaningful only if @pasid_valid
- * @grpid: page request group index
- * @perm: IOMMU_FAULT_PERM_* the request asks for
- * @flags: IOMMU_FAULT_PAGE_REQUEST_* flags as reported by the IOMMU driver
- * @nr_partial: partial requests of this device parked now, before this one
- * @nr_partial_grpid: of those, the ones with this request's @grpid
- * @pasid_valid: the request carries a PASID
- * @last_page: this is the last request of its group (a response is owed)
- * @has_default_handle: the kernel found a fault handler for this request
- *	on its own (before any routing)
- *
- * The context is read-only: the verifier refuses writes and reads past it.
+/*
+ * Sizes of struct iopf_ops's strings (NUL included) and of the message a
+ * policy may leave (bpf_iopf_eject()); policies take them from the struct
+ * types in vmlinux.h.  None of this is user-space ABI: struct_ops types and
+ * kfuncs are not.
  */
-struct iopf_ctx {
-	char dev_name[IOPF_DEV_NAME_LEN];
-	u64 addr;
-	u32 pasid;
-	u32 grpid;
-	u32 perm;
-	u32 flags;
-	u32 nr_partial;
-	u32 nr_partial_grpid;
-	bool pasid_valid;
-	bool last_page;
-	bool has_default_handle;
+#define IOPF_OPS_NAME_LEN	32
+#define IOPF_DEV_NAME_LEN	64
+#define IOPF_EXIT_MSG_LEN	64
+/* At most this many policies attached at once */
+#define IOPF_MAX_POLICIES	64
+
+/**
+ * enum iopf_action - What iopf_ops.decide() answers for one page request
+ * @IOPF_ACT_DEFAULT: no opinion: the kernel's own decision, or the next
+ *	policy's
+ * @IOPF_ACT_DROP: a partial request (not the last of its group) is freed,
+ *	never parked and never answered (PRI answers only a group's last
+ *	request); refused for a last request
+ * @IOPF_ACT_ROUTE_RID: a request with a PASID that has no fault handler
+ *	of its own goes to the handler of the device's RID attach handle,
+ *	which must have one; refused otherwise
+ * @IOPF_ACT_ANSWER_SUCCESS: answer the group now, without a handler, with
+ *	IOMMU_PAGE_RESP_SUCCESS (the device retries); last request only
+ * @IOPF_ACT_ANSWER_INVALID: the same with IOMMU_PAGE_RESP_INVALID (the
+ *	normal refusal)
+ * @IOPF_ACT_ANSWER_FAILURE: the same with IOMMU_PAGE_RESP_FAILURE (the
+ *	function disables PRI until reset); refused for a PCI virtual function
+ */
+enum iopf_action {
+	IOPF_ACT_DEFAULT,
+	IOPF_ACT_DROP,
+	IOPF_ACT_ROUTE_RID,
+	IOPF_ACT_ANSWER_SUCCESS,
+	IOPF_ACT_ANSWER_INVALID,
+	IOPF_ACT_ANSWER_FAILURE,
+	IOPF_NR_ACTIONS,
+};
+
+/**
+ * enum iopf_exit_kind - Why a policy stopped (iopf_exit_info.kind)
+ * @IOPF_EXIT_DETACHED: its link was detached or released
+ * @IOPF_EXIT_BAD_ACTION: decide() returned a value outside enum iopf_action
+ * @IOPF_EXIT_WRONG_KIND: an action for the wrong kind of request (drop a
+ *	last request, answer a partial one, route one without a PASID)
+ * @IOPF_EXIT_BAD_ROUTE: IOPF_ACT_ROUTE_RID away from a PASID's own handler,
+ *	or to a RID that takes no faults
+ * @IOPF_EXIT_FORBIDDEN_CODE: IOPF_ACT_ANSWER_FAILURE for a virtual function
+ * @IOPF_EXIT_DEV_REMOVED: the device it is scoped to went away
+ * @IOPF_EXIT_REPLACED: a link update put another policy in its place
+ * @IOPF_EXIT_SELF: it called bpf_iopf_eject(); iopf_exit_info.msg says why
+ * @IOPF_EXIT_OVERTIME: decide() took longer than the budget
+ *	(iopf_bpf.decide_budget_us) in timed calls in a row;
+ *	iopf_exit_info.msg says how long
+ */
+enum iopf_exit_kind {
+	IOPF_EXIT_DETACHED,
+	IOPF_EXIT_BAD_ACTION,
+	IOPF_EXIT_WRONG_KIND,
+	IOPF_EXIT_BAD_ROUTE,
+	IOPF_EXIT_FORBIDDEN_CODE,
+	IOPF_EXIT_DEV_REMOVED,
+	IOPF_EXIT_REPLACED,
+	IOPF_EXIT_SELF,
+	IOPF_EXIT_OVERTIME,
+	IOPF_NR_EXIT_KINDS,
+};
+
+/**
+ * enum iopf_decision_outcome - What became of a policy's answer (tracepoint
+ * iopf:iopf_decision)
+ * @IOPF_DECISION_DEFAULT: it returned IOPF_ACT_DEFAULT
+ * @IOPF_DECISION_OBEYED: the kernel did what it said
+ * @IOPF_DECISION_OVERRIDDEN: valid, but another policy, or the group's
+ *	first request, had decided already
+ * @IOPF_DECISION_EJECTED: refused, and the policy ejected
+ * @IOPF_DECISION_SHADOW: valid, and not obeyed: the policy is in shadow
+ */
+enum iopf_decision_outcome {
+	IOPF_DECISION_DEFAULT,
+	IOPF_DECISION_OBEYED,
+	IOPF_DECISION_OVERRIDDEN,
+	IOPF_DECISION_EJECTED,
+	IOPF_DECISION_SHADOW,
 };
 
 /**
  * struct iopf_exit_info - Why a policy stopped, given to iopf_ops.exit()
- * @kind: IOPF_EXIT_*
- * @callback: IOPF_CB_* that caused an ejection, IOPF_CB_NONE otherwise
- * @verdict: what that callback returned
- * @pasid: PASID of the request that caused an ejection
- * @dev_name: device of the request that caused an ejection
+ * @kind: enum iopf_exit_kind
+ * @action: the refused action of an ejection by the kernel, else 0
+ * @pasid: PASID of the request that caused an ejection, else 0
+ * @dev_name: device of the request that caused an ejection, else empty
+ * @msg: the policy's own reason, given to bpf_iopf_eject(), or how long
+ *	an overtime call took, else empty
  */
 struct iopf_exit_info {
-	u32 kind;
-	u32 callback;
-	s32 verdict;
+	enum iopf_exit_kind kind;
+	s32 action;
 	u32 pasid;
 	char dev_name[IOPF_DEV_NAME_LEN];
+	char msg[IOPF_EXIT_MSG_LEN];
 };
+
+/*
+ * The decision in progress for one page request: kernel-private (defined in
+ * drivers/iommu/io-pgfault-bpf.c); iopf_ops.decide() passes it on to the
+ * bpf_iopf_*() kfuncs.
+ */
+struct iopf_decision;
 
 /**
  * struct iopf_ops - A BPF policy for I/O page faults
  *
- * All callbacks are optional and may not sleep (sleepable programs are
- * refused at load).  They run in the caller of iommu_report_device_fault(),
- * in process context, inside an RCU read-side section and under the
- * device's iommu_fault_param->lock (when it has one), so one device's
- * requests are decided one at a time.  Every applicable policy is called
- * for every request; for each decision the first policy (device-scoped
- * ones first, then global ones, each in attach order) that returns
- * something other than IOPF_DEFAULT wins.
+ * Callbacks may not sleep (sleepable programs are refused at load).
+ * decide() runs in the caller of iommu_report_device_fault(), a driver's
+ * fault thread (on VT-d under a lock of the whole IOMMU), in process
+ * context, inside an RCU read-side section and under the device's
+ * iommu_fault_param->lock (when it has one), so one device's requests are
+ * decided one at a time.  Every applicable policy is called for every page
+ * request, device-scoped ones first, then global ones, each in attach
+ * order; the first valid answer other than IOPF_ACT_DEFAULT decides, and
+ * later ones count as overridden.
  *
  * The first request of a page request group fixes where the whole group
  * goes: its own handler, the RID's handler (routed), or the bad-setup
  * path.  A later request of the group follows it, whatever the policies
  * say then: a route or an answer that goes against it is not obeyed and
- * counts as overridden.
+ * counts as overridden (the policy did nothing wrong: the group was
+ * decided before it spoke).
  *
- * A value a callback may not return is never obeyed: the request goes on
- * as if that policy had returned IOPF_DEFAULT, and the policy is ejected
- * (marked dead at once, detached from a work item, the reason kept in
- * debugfs).
+ * An answer a policy may not give (see enum iopf_action) is never obeyed:
+ * the request goes on as if that policy had returned IOPF_ACT_DEFAULT, and
+ * the policy is ejected (marked dead at once, detached from a work item).
  *
  * Whatever the policies say, a request for which no fault handler is found
  * (after routing) is answered IOMMU_PAGE_RESP_INVALID and
  * iommu_report_device_fault() returns -EINVAL, as without iopf-bpf.
  *
- * @group: called for every request, partial or last.  May return
- *	IOPF_GROUP_DROP for a partial request: it is never parked and never
- *	answered (PRI answers only the last request of a group).
- *	Returning it for a last request ejects the policy.
- * @route: called for every request, before the kernel decides whether a
- *	fault handler exists.  May return IOPF_ROUTE_RID for a request with a
- *	PASID that has no attach handle: the request then goes to the handler
- *	of the device's RID attach handle, which the kernel looks up again and
- *	which must have a fault handler.  Any other target is refused (policy
- *	ejected).  bpf_iopf_rid_has_handler() may be called here, and only
- *	here.
- * @respond: called for a last request only, before its group reaches a
- *	handler.  May return IOPF_RESPOND_INVALID (the normal refusal),
- *	IOPF_RESPOND_SUCCESS (the device will retry) or IOPF_RESPOND_FAILURE
- *	(the device disables PRI; refused for a PCI virtual function).  The
- *	group, with its gathered partial requests, is answered once with that
- *	code and freed.
- * @exit: called once when the policy stops, after the last call of any
- *	other callback; @info says why.  A policy replaced by a link update
- *	(BPF_LINK_UPDATE) stops with IOPF_EXIT_REPLACED, once no fault can
- *	reach it any more: from the update on, each request sees either it or
- *	its successor, never neither.
+ * @decide: called once per page request, partial or last.  @dev and @req
+ *	are trusted and read-only (@req as the IOMMU driver reported it);
+ *	@dn is for the bpf_iopf_*() kfuncs, which say what the kernel knows
+ *	about the request (parked partials, fault handlers, the device's PCI
+ *	identity and full name) and are callable only from here.  Returns an
+ *	enum iopf_action.  Required.
+ * @exit: called once when the policy stops, after its last decide(); @info
+ *	says why.  A policy replaced by a link update (BPF_LINK_UPDATE) stops
+ *	with IOPF_EXIT_REPLACED, once no fault can reach it any more: from
+ *	the update on, each request sees either it or its successor, never
+ *	neither.
  * @name: unique name among attached policies, required
  * @dev_name: dev_name() of the one device the policy applies to, or empty
  *	for all devices.  Resolved when the policy is attached; the policy
  *	is ejected when that device goes away.  A replacement must name the
  *	same device (or none, as its predecessor).
- *
- * At least one of @group, @route and @respond is required.
+ * @shadow: the policy is called and its answers are checked, counted and
+ *	traced as usual, but none is obeyed (an illegal one still ejects
+ *	it): to see what a policy would do on live traffic.  A link update
+ *	may put the same policy, live, in its place without a gap.
  */
 struct iopf_ops {
-	int (*group)(const struct iopf_ctx *ctx);
-	int (*route)(const struct iopf_ctx *ctx);
-	int (*respond)(const struct iopf_ctx *ctx);
+	int (*decide)(struct iopf_decision *dn, struct device *dev,
+		      const struct iommu_fault_page_request *req);
 	void (*exit)(const struct iopf_exit_info *info);
 	char name[IOPF_OPS_NAME_LEN];
 	char dev_name[IOPF_DEV_NAME_LEN];
+	bool shadow;
 };
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Recoverable I/O page faults: what was reported, parked, grouped,
- * decided by a policy and answered, with the time from a group's last
- * request to its response.
+ * Recoverable I/O page faults: what was reported, parked, grouped and
+ * answered, with the time from a group's last request to its response.
+ * What BPF policies decided is in trace/events/iopf_bpf.h.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM iopf
@@ -14,7 +14,29 @@
 #include <linux/iommu.h>
 #include <linux/ktime.h>
 #include <linux/tracepoint.h>
-#include <uapi/linux/iopf_bpf.h>
+
+#ifndef _TRACE_IOPF_ENUMS_ONCE
+#define _TRACE_IOPF_ENUMS_ONCE
+/*
+ * Who sent a page response (iopf_group.response_source): the domain's
+ * fault handler (iommufd, SVA), a policy's auto-response, the bad-setup
+ * path (no fault handler: INVALID), an aborted group (handler failed or no
+ * memory: FAILURE), or the device leaving its queue (INVALID)
+ */
+enum iopf_response_source {
+	IOPF_RESPONSE_HANDLER,
+	IOPF_RESPONSE_POLICY,
+	IOPF_RESPONSE_BAD_SETUP,
+	IOPF_RESPONSE_ABORT,
+	IOPF_RESPONSE_REMOVAL,
+};
+#endif
+
+TRACE_DEFINE_ENUM(IOPF_RESPONSE_HANDLER);
+TRACE_DEFINE_ENUM(IOPF_RESPONSE_POLICY);
+TRACE_DEFINE_ENUM(IOPF_RESPONSE_BAD_SETUP);
+TRACE_DEFINE_ENUM(IOPF_RESPONSE_ABORT);
+TRACE_DEFINE_ENUM(IOPF_RESPONSE_REMOVAL);
 
 TRACE_EVENT(iopf_fault,
 	    TP_PROTO(struct device *dev, const struct iommu_fault *fault),
@@ -67,39 +89,9 @@ TRACE_EVENT(iopf_group,
 		      __entry->pasid, __entry->grpid, __entry->fault_count)
 );
 
-TRACE_EVENT(iopf_decision,
-	    TP_PROTO(const char *policy, const char *dev, u32 pasid,
-		     u32 callback, int verdict, u32 outcome),
-	    TP_ARGS(policy, dev, pasid, callback, verdict, outcome),
-	    TP_STRUCT__entry(__string(policy, policy)
-			     __string(dev, dev)
-			     __field(u32, pasid)
-			     __field(u32, callback)
-			     __field(int, verdict)
-			     __field(u32, outcome)),
-	    TP_fast_assign(__assign_str(policy);
-			   __assign_str(dev);
-			   __entry->pasid = pasid;
-			   __entry->callback = callback;
-			   __entry->verdict = verdict;
-			   __entry->outcome = outcome;),
-	    TP_printk("policy=%s dev=%s pasid=%#x callback=%s verdict=%d outcome=%s",
-		      __get_str(policy), __get_str(dev), __entry->pasid,
-		      __print_symbolic(__entry->callback,
-				       { IOPF_CB_GROUP, "group" },
-				       { IOPF_CB_ROUTE, "route" },
-				       { IOPF_CB_RESPOND, "respond" }),
-		      __entry->verdict,
-		      __print_symbolic(__entry->outcome,
-				       { IOPF_DECISION_DEFAULT, "default" },
-				       { IOPF_DECISION_OBEYED, "obeyed" },
-				       { IOPF_DECISION_OVERRIDDEN, "overridden" },
-				       { IOPF_DECISION_EJECTED, "ejected" }))
-);
-
 TRACE_EVENT(iopf_response,
 	    TP_PROTO(struct device *dev, const struct iommu_page_response *resp,
-		     u32 source, u64 reported_ns),
+		     enum iopf_response_source source, u64 reported_ns),
 	    TP_ARGS(dev, resp, source, reported_ns),
 	    TP_STRUCT__entry(__string(dev, dev_name(dev))
 			     __field(u32, pasid)
