@@ -24,15 +24,20 @@ struct bpf_map *iopf_ops_map(const struct bpf_object *obj)
 	return NULL;
 }
 
-/* Offset and size of a char-array member of struct iopf_ops */
-static int member_slot(const struct bpf_object *obj, const char *member,
-		       char **data, size_t *size)
+/*
+ * Where @member of the initial value of the object's iopf_ops map is, and
+ * its type with typedefs and modifiers resolved (bool is a typedef of _Bool
+ * in vmlinux.h), from the object's BTF.  *@room: bytes of the value from
+ * there on.
+ */
+static int member_at(const struct bpf_object *obj, const char *member,
+		     char **data, size_t *room, const struct btf_type **type)
 {
 	const struct btf *btf = bpf_object__btf(obj);
 	struct bpf_map *map = iopf_ops_map(obj);
 	const struct btf_member *m;
 	const struct btf_type *t;
-	size_t value_size;
+	size_t value_size, off;
 	char *value;
 	int i;
 
@@ -45,22 +50,33 @@ static int member_slot(const struct bpf_object *obj, const char *member,
 	if (!t || !btf_is_struct(t))
 		return -EINVAL;
 	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++) {
-		const struct btf_type *mt;
-		const struct btf_array *arr;
-
 		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
 			continue;
-		mt = btf__type_by_id(btf, m->type);
-		if (!btf_is_array(mt))
+		off = btf_member_bit_offset(t, i) / 8;
+		*type = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		if (!*type || off >= value_size)
 			return -EINVAL;
-		arr = btf_array(mt);
-		if (btf_member_bit_offset(t, i) / 8 + arr->nelems > value_size)
-			return -EINVAL;
-		*data = value + btf_member_bit_offset(t, i) / 8;
-		*size = arr->nelems;
+		*data = value + off;
+		*room = value_size - off;
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* Offset and size of a char-array member of struct iopf_ops */
+static int member_slot(const struct bpf_object *obj, const char *member,
+		       char **data, size_t *size)
+{
+	const struct btf_type *mt;
+	size_t room;
+	int err = member_at(obj, member, data, &room, &mt);
+
+	if (err)
+		return err;
+	if (!btf_is_array(mt) || btf_array(mt)->nelems > room)
+		return -EINVAL;
+	*size = btf_array(mt)->nelems;
+	return 0;
 }
 
 int iopf_ops_set_str(const struct bpf_object *obj, const char *member,
@@ -79,38 +95,17 @@ int iopf_ops_set_str(const struct bpf_object *obj, const char *member,
 	return 0;
 }
 
-/* The bool member @member of the initial value of the object's iopf_ops map */
+/* A bool member of struct iopf_ops */
 static int bool_slot(const struct bpf_object *obj, const char *member,
 		     char **data)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *map = iopf_ops_map(obj);
-	const struct btf_member *m;
-	const struct btf_type *t, *mt;
-	size_t value_size;
-	char *value;
-	int i;
+	const struct btf_type *mt;
+	size_t room;
+	int err = member_at(obj, member, data, &room, &mt);
 
-	if (!map)
-		return -ENOENT;
-	value = bpf_map__initial_value(map, &value_size);
-	if (!btf || !value)
-		return -EINVAL;
-	t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
-	if (!t || !btf_is_struct(t))
-		return -EINVAL;
-	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
-			continue;
-		/* bool is a typedef of _Bool in vmlinux.h */
-		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
-		if (!mt || !btf_is_int(mt) || mt->size != 1 ||
-		    btf_member_bit_offset(t, i) / 8 >= value_size)
-			return -EINVAL;
-		*data = value + btf_member_bit_offset(t, i) / 8;
-		return 0;
-	}
-	return -ENOENT;
+	if (err)
+		return err;
+	return btf_is_int(mt) && mt->size == 1 ? 0 : -EINVAL;
 }
 
 int iopf_ops_set_bool(const struct bpf_object *obj, const char *member,
