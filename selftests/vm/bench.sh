@@ -14,7 +14,7 @@ for row in 'no policy' 'floor: empty fentry program' 'pass-through' \
 	'pass-through, reads \+ 2 kfuncs' '1 policy on another device' \
 	'4 policies on other devices' '4 global pass-through policies' \
 	'10\^4 parked partials' 'iopf trace events on' 'iommufd queues the group' \
-	'auto-response policy answers it' 'pass-through / no policy' \
+	'auto-response policy answers it' 'pass-through / no policy' 'scaling, pass-through / no policy' \
 	'iommufd to a responder in poll' 'policy auto-response' 'iommufd / policy'; do
 	expect_match "$row.* [0-9.]+" "bench: the table has a row for '$row'" "$out"
 done
