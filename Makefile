@@ -8,7 +8,7 @@
 #   make check-full   the same, with the user-space VM tests on both kernels too
 #   make check-7.3    the same on the Linux 7.3 test kernel only
 #   make kernel   build the patched Linux 6.12 test kernel
-#   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=...)
+#   make bench    the hook's cost, in-kernel, as ratios from one boot (BENCH_ARGS=..., BENCH_BOOTS=N)
 #   make check-debug  the VM suite on the KASAN + kmemleak kernel (FILTER=name)
 #   make check-kcsan  the race and stress tests on the KCSAN kernel
 #   make check-nobpf  both kernels built with CONFIG_IOPF_BPF=n boot and work as stock
@@ -145,12 +145,16 @@ demo: kernel
 	@tools/demo
 
 # Benchmarks: ratios measured in one boot, never pass/fail
-# ... on a kernel without lockdep (kernel/build.sh bench-kernel)
+# ... on a kernel without lockdep (kernel/build.sh bench-kernel), then the
+# no-policy path with CONFIG_IOPF_BPF=y against =n from BENCH_BOOTS (5)
+# boots of each (tools/bench/stock-row)
 bench: kernel
 	@$(MAKE) -s userspace
 	@kernel/build.sh bench-kernel
 	@set -o pipefail; tools/vm/run -t 1800 -k $(dir $(KOBJ))obj-bench/arch/x86/boot/bzImage \
 		build/iopf-kbench $(BENCH_ARGS) | tee build/bench.txt
+	@# CONFIG_IOPF_BPF=y vs =n without a policy, over several boots
+	@set -o pipefail; tools/bench/stock-row $(BENCH_BOOTS) | tee -a build/bench.txt
 
 # The stress test at full scale; make check runs it at CI size
 STRESS_REQUESTS ?= 1000000

@@ -24,6 +24,8 @@
 #                makes every lock and RCU section cost microseconds.
 # debug-kernel:  the test kernel plus kernel/debug.config (KASAN, kmemleak,
 #                DEBUG_OBJECTS), in obj-debug, for make check-debug.
+# bench-nobpf-kernel: the benchmark kernel with CONFIG_IOPF_BPF=n, in
+#                obj-bench-nobpf, for make bench's stock row.
 # kcsan-kernel:  the test kernel plus kernel/kcsan.config (KCSAN), in
 #                obj-kcsan, for make check-kcsan.
 # nobpf-kernel:  the test kernel with CONFIG_IOPF_BPF=n (and so without its
@@ -278,6 +280,11 @@ without_iopf_bpf() {
 	sed -e 's/^CONFIG_IOPF_BPF=y$/# CONFIG_IOPF_BPF is not set/' -e '/^CONFIG_IOPF_BPF_[A-Z0-9_]*=/d'
 }
 
+# The benchmark kernel with CONFIG_IOPF_BPF=n (make bench's stock row)
+no_lockdep_without_iopf_bpf() {
+	no_lockdep | without_iopf_bpf
+}
+
 nobpf_config() {
 	variant_config nobpf without_iopf_bpf
 	# Checked before the build: a kernel with the option on is no answer
@@ -361,7 +368,7 @@ debian_check() {
 mkdir -p "$REPO/build"
 KFRAGMENT=$(merged_fragment)
 case "${1:-kernel}" in
-tree | config | kernel | debian-check | bench-kernel | debug-kernel | kcsan-kernel | nobpf-kernel | nobpf-object | bisect-check) machine_lock kernel ;;
+tree | config | kernel | debian-check | bench-kernel | debug-kernel | kcsan-kernel | nobpf-kernel | nobpf-object | bench-nobpf-kernel | bisect-check) machine_lock kernel ;;
 esac
 case "${1:-kernel}" in
 tree) sync_tree ;;
@@ -372,6 +379,7 @@ verify-config) verify_config "$KOBJ/.config" "$KFRAGMENT" ;;
 bench-kernel) build_variant bench "the benchmark kernel" no_lockdep ;;
 debug-kernel) build_variant debug "the debug kernel (about 9 min cold)" with_debug ;;
 kcsan-kernel) build_variant kcsan "the KCSAN kernel" with_kcsan ;;
+bench-nobpf-kernel) build_variant bench-nobpf "the benchmark kernel with CONFIG_IOPF_BPF=n" no_lockdep_without_iopf_bpf ;;
 nobpf-kernel) build_nobpf_kernel ;;
 nobpf-object) build_nobpf_object ;;
 bisect-check) bisect_check ;;
