@@ -146,7 +146,7 @@ demo: kernel
 
 # Benchmarks: ratios measured in one boot, never pass/fail
 # ... on a kernel without lockdep (kernel/build.sh bench-kernel), then the
-# no-policy path with CONFIG_IOPF_BPF=y against =n from BENCH_BOOTS (5)
+# no-policy path with CONFIG_IOPF_BPF=y against =n from BENCH_BOOTS (15)
 # boots of each (tools/bench/stock-row)
 bench: kernel
 	@$(MAKE) -s userspace

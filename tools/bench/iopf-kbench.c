@@ -30,8 +30,9 @@
  *
  * --stock measures only the no-policy path and the floor, and needs no
  * iopf_ops (so that it can run on a CONFIG_IOPF_BPF=n kernel too): its last
- * line gives the no-policy cost in floors, to compare boots of the =y and
- * =n kernels (vm/bench smoke-runs it on the test kernel).
+ * line gives the no-policy cost in floors, which tools/bench/stock-row
+ * compares across boots of the =y and =n kernels (vm/bench smoke-runs it
+ * on the test kernel).
  *
  * Run by `make bench` on a kernel without lockdep; `--smoke` (tiny N, one
  * round, at most 4 policies) runs in `make check` so that it cannot rot.
