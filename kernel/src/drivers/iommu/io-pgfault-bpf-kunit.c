@@ -1528,6 +1528,28 @@ static void kt_other_thread_gets_default(struct kunit *test)
 			IOPF_ACT_ANSWER_INVALID);
 }
 
+/*
+ * A report that took the fault parameter before its device left the queue
+ * decides without it: nothing may be counted in a parameter whose counts
+ * the removal freed (the parameter is freed without a look at them, and
+ * what was stored would leak: kmemleak saw it under iopf/stress)
+ */
+static void kt_removed_param_not_counted(struct kunit *test)
+{
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, true);
+	struct iommu_fault_param *param;
+
+	kt_attach(test, 0, NULL);
+	param = iopf_get_dev_fault_param(&d->pdev.dev);
+	KUNIT_ASSERT_NOT_NULL(test, param);
+	iopf_queue_remove_device(d->queue, &d->pdev.dev);
+	iopf_queue_free(d->queue);
+	d->queue = NULL;
+	KUNIT_EXPECT_NULL(test, iopf_bpf_lock_counted(param));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&param->partial_grpids));
+	iopf_put_dev_fault_param(param);
+}
+
 static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_bad_setup_without_policy),
 	KUNIT_CASE(kt_bad_setup_with_default),
@@ -1542,6 +1564,7 @@ static struct kunit_case kt_fault_path_cases[] = {
 	KUNIT_CASE(kt_first_request_fixes_bad_setup),
 	KUNIT_CASE(kt_counts_rebuilt_at_attach),
 	KUNIT_CASE(kt_other_thread_gets_default),
+	KUNIT_CASE(kt_removed_param_not_counted),
 	{}
 };
 

@@ -572,19 +572,52 @@ void iopf_bpf_partials_freed(struct iommu_fault_param *param)
 	param->nr_partial = 0;
 }
 
+/* Never a counting epoch: iopf_bpf_epoch counts up from 0 */
+#define IOPF_BPF_EPOCH_GONE	ULONG_MAX
+
+/*
+ * @param's device left its fault queue: its parked requests and their
+ * counts are freed, and nothing may be counted in it again, since the
+ * parameter is freed (at its last reference) without a look at the counts.
+ * A report that took a reference before the removal may still decide.
+ */
+void iopf_bpf_param_removed(struct iommu_fault_param *param)
+{
+	iopf_bpf_partials_freed(param);
+	param->bpf_epoch = IOPF_BPF_EPOCH_GONE;
+}
+
+/*
+ * Lock @param, which the caller holds a reference on, and count it; or
+ * NULL, unlocked, if its device left its fault queue in the meantime
+ * (iopf_bpf_param_removed()).
+ */
+static struct iommu_fault_param *
+iopf_bpf_lock_counted(struct iommu_fault_param *param)
+{
+	mutex_lock(&param->lock);
+	if (param->bpf_epoch == IOPF_BPF_EPOCH_GONE) {
+		mutex_unlock(&param->lock);
+		return NULL;
+	}
+	if (!iopf_bpf_counting(param))
+		iopf_bpf_recount(param);
+	return param;
+}
+
 /*
  * @dev's fault parameter, referenced and locked, counted, or NULL if it
- * has none.  Sleeps on the lock, as the caller of the fault path may.
+ * has none (or no more).  Sleeps on the lock, as the caller of the fault
+ * path may.
  */
 static struct iommu_fault_param *iopf_bpf_lock_param(struct device *dev)
 {
 	struct iommu_fault_param *param = iopf_get_dev_fault_param(dev);
 
-	if (!param)
+	if (param && !iopf_bpf_lock_counted(param)) {
+		iopf_put_dev_fault_param(param);
 		return NULL;
-	mutex_lock(&param->lock);
-	if (!iopf_bpf_counting(param))
-		iopf_bpf_recount(param);
+	}
 	return param;
 }
 

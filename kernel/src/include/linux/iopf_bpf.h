@@ -341,6 +341,7 @@ void __iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid);
 void __iopf_bpf_partials_gathered(struct iommu_fault_param *param, u32 grpid);
 void iopf_bpf_partials_init(struct iommu_fault_param *param);
 void iopf_bpf_partials_freed(struct iommu_fault_param *param);
+void iopf_bpf_param_removed(struct iommu_fault_param *param);
 
 static __always_inline void
 iopf_bpf_partial_parked(struct iommu_fault_param *param, u32 grpid)
@@ -407,6 +408,10 @@ static inline void iopf_bpf_partials_gathered(struct iommu_fault_param *param,
 }
 
 static inline void iopf_bpf_partials_freed(struct iommu_fault_param *param)
+{
+}
+
+static inline void iopf_bpf_param_removed(struct iommu_fault_param *param)
 {
 }
 #endif /* CONFIG_IOPF_BPF */
