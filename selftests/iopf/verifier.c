@@ -28,18 +28,32 @@ static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* Load @file; expect failure with @msg somewhere in libbpf's and the kernel's log */
-static void expect_refused(struct __test_metadata *_metadata, const char *file,
-			   const char *msg)
+/*
+ * Load @file, of its struct_ops maps only @map if not NULL (libbpf loads the
+ * programs of created maps only); expect failure with @msg somewhere in
+ * libbpf's and the kernel's log
+ */
+static void expect_refused_map(struct __test_metadata *_metadata,
+			       const char *file, const char *map, const char *msg)
 {
 	struct bpf_object *obj;
+	struct bpf_map *m;
 	libbpf_print_fn_t old;
-	int err;
+	int err, created = 0;
 
-	verifier_log[0] = 0;
-	old = libbpf_set_print(capture);
 	obj = bpf_object__open_file(file, NULL);
 	ASSERT_NE(NULL, obj);
+	bpf_object__for_each_map(m, obj) {
+		bool mine = !map || !strcmp(bpf_map__name(m), map);
+
+		if (bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		bpf_map__set_autocreate(m, mine);
+		created += mine;
+	}
+	ASSERT_LE(1, created);
+	verifier_log[0] = 0;
+	old = libbpf_set_print(capture);
 	err = bpf_object__load(obj);
 	libbpf_set_print(old);
 	bpf_object__close(obj);
@@ -47,6 +61,12 @@ static void expect_refused(struct __test_metadata *_metadata, const char *file,
 	if (!strstr(verifier_log, msg))
 		TH_LOG("expected \"%s\" in:\n%s", msg, verifier_log);
 	EXPECT_NE(NULL, strstr(verifier_log, msg));
+}
+
+static void expect_refused(struct __test_metadata *_metadata, const char *file,
+			   const char *msg)
+{
+	expect_refused_map(_metadata, file, NULL, msg);
 }
 
 TEST(write_to_request)
@@ -86,35 +106,12 @@ TEST(kfuncs_outside_decide)
 
 	for (i = 0; i < sizeof(kfuncs) / sizeof(kfuncs[0]); i++) {
 		char want[128], ops[64];
-		struct bpf_object *obj;
-		struct bpf_map *map;
-		libbpf_print_fn_t old;
-		int err, created = 0;
 
 		snprintf(ops, sizeof(ops), "%s_ops", kfuncs[i]);
 		snprintf(want, sizeof(want),
 			 "calling kernel function %s is not allowed", kfuncs[i]);
-		obj = bpf_object__open_file("build/bpf/bad_kfunc_exit.bpf.o", NULL);
-		ASSERT_NE(NULL, obj);
-		/* Only this kfunc's map, so that only its programs load */
-		bpf_object__for_each_map(map, obj) {
-			bool mine = !strcmp(bpf_map__name(map), ops);
-
-			if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
-				continue;
-			bpf_map__set_autocreate(map, mine);
-			created += mine;
-		}
-		ASSERT_EQ(1, created);
-		verifier_log[0] = 0;
-		old = libbpf_set_print(capture);
-		err = bpf_object__load(obj);
-		libbpf_set_print(old);
-		bpf_object__close(obj);
-		EXPECT_NE(0, err);
-		if (!strstr(verifier_log, want))
-			TH_LOG("expected \"%s\" in:\n%s", want, verifier_log);
-		EXPECT_NE(NULL, strstr(verifier_log, want));
+		expect_refused_map(_metadata, "build/bpf/bad_kfunc_exit.bpf.o",
+				   ops, want);
 	}
 }
 
