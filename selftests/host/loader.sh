@@ -44,6 +44,20 @@ else
 fi
 expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
+out=$(build/iopfctl --version)
+[ "$out" = "iopfctl $(cat VERSION)" ]; tap_result $? "iopfctl --version prints VERSION's" "$out"
+for c in load replace list stats unload policies; do
+	out=$(build/iopfctl help $c)
+	rc=$?
+	[ $rc = 0 ] && [[ "$(head -n 1 <<<"$out")" == "usage: iopfctl $c "* ]]
+	tap_result $? "iopfctl help $c: exit 0, its usage" "exit $rc: $out"
+	[ "$(build/iopfctl $c --help)" = "$out" ]
+	tap_result $? "iopfctl $c --help: the same" "$(build/iopfctl $c --help 2>&1)"
+done
+# Help needs no privilege: as nobody, before the privilege check of list
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups build/iopfctl list -h 2>&1)
+tap_result $? "iopfctl list -h as nobody: exit 0" "$out"
+expect_exit 1 "iopfctl help of an unknown command: exit 1" build/iopfctl help frobnicate
 complete_words() {	# complete_words WORD...: what bash completion offers for the last
 	(
 		. tools/iopfctl.bash-completion
