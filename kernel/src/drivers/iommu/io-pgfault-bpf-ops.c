@@ -215,7 +215,7 @@ __bpf_kfunc bool bpf_iopf_rid_has_handler(struct iopf_decision *dn)
  */
 __bpf_kfunc bool bpf_iopf_dev_is_vf(struct iopf_decision *dn)
 {
-	return dev_is_pci(dn->dev) && to_pci_dev(dn->dev)->is_virtfn;
+	return iopf_bpf_dev_is_vf(dn->dev);
 }
 
 /**

@@ -383,7 +383,7 @@ static u32 iopf_bpf_check(const struct iopf_decision *dn, int action,
 			*code = IOMMU_PAGE_RESP_INVALID;
 		} else {
 			/* FAILURE disables PRI on the function: not a VF's call */
-			if (dev_is_pci(dn->dev) && to_pci_dev(dn->dev)->is_virtfn)
+			if (iopf_bpf_dev_is_vf(dn->dev))
 				return IOPF_EXIT_FORBIDDEN_CODE;
 			*code = IOMMU_PAGE_RESP_FAILURE;
 		}

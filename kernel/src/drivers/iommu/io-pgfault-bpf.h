@@ -5,6 +5,7 @@
 
 #include <linux/init.h>
 #include <linux/iopf_bpf.h>
+#include <linux/pci.h>
 
 struct bpf_link;
 struct bpf_prog;
@@ -48,6 +49,15 @@ struct iopf_decision {
 	int code;
 	enum iopf_bpf_target target;
 };
+
+/*
+ * A PCI virtual function shares its physical function's PRI: FAILURE, which
+ * disables PRI on the function, is not its to answer
+ */
+static inline bool iopf_bpf_dev_is_vf(struct device *dev)
+{
+	return dev_is_pci(dev) && to_pci_dev(dev)->is_virtfn;
+}
 
 struct iommu_attach_handle *iopf_bpf_rid_handle(struct device *dev);
 u32 iopf_bpf_group_parked(const struct iopf_decision *dn);
