@@ -19,6 +19,8 @@ rc=$?
 [ $rc = 0 ] && [ -z "$syms" ]
 tap_result $? "no iopf_bpf, bpf_iopf or iopf_ops symbol in the kernel" \
 	"iommu_report_device_fault $([ $rc = 0 ] && echo found || echo 'not found: kallsyms unread?'); $(head <<<"$syms")"
+[ ! -e /sys/kernel/iopf ]
+tap_result $? "no /sys/kernel/iopf"
 [ ! -e /sys/kernel/debug/iopf ]
 tap_result $? "no /sys/kernel/debug/iopf"
 

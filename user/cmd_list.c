@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * iopfctl list and iopfctl policies: the attached policies and the recent
- * ejections, as the kernel reports them in debugfs, and the built-in
+ * ejections, as the kernel reports them in sysfs, and the built-in
  * policies with their parameters; each as a table or, with --json, as one
  * JSON document.
  */
@@ -68,6 +68,7 @@ int cmd_list(int argc, char **argv)
 	printf("decide() calls, answers obeyed, overridden, or not obeyed in shadow; device-scoped policies are asked first\n");
 	for (i = 0; i < ne; i++) {
 		time_t t = ej[i].time_ns / 1000000000ULL;
+		const char *dev = ej[i].device[0] ? ej[i].device : "-";
 		char when[32];
 
 		if (!i)
@@ -75,15 +76,15 @@ int cmd_list(int argc, char **argv)
 		strftime(when, sizeof(when), "%F %T", gmtime(&t));
 		if (ej[i].msg[0])
 			printf("  %s %s: %s: \"%s\" (device %s, pasid %#x)\n", when,
-			       ej[i].name, ej[i].reason, ej[i].msg, ej[i].device,
+			       ej[i].name, ej[i].reason, ej[i].msg, dev,
 			       ej[i].pasid);
 		else if (!strcmp(ej[i].action, "default"))
 			printf("  %s %s: %s (device %s)\n", when, ej[i].name,
-			       ej[i].reason, ej[i].device);
+			       ej[i].reason, dev);
 		else
 			printf("  %s %s: %s (decide returned %s, device %s, pasid %#x)\n",
 			       when, ej[i].name, ej[i].reason, ej[i].action,
-			       ej[i].device, ej[i].pasid);
+			       dev, ej[i].pasid);
 	}
 	return EXIT_OK;
 }

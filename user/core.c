@@ -82,7 +82,7 @@ int check_kernel(void)
 	int found, err;
 
 	/*
-	 * Our debugfs directory exists only with CONFIG_IOPF_BPF: then the
+	 * Our sysfs directory exists only with CONFIG_IOPF_BPF: then the
 	 * BTF need not be read: a full parse took 21 ms natively on the test
 	 * kernel's BTF, far more under TCG, and libbpf parses it again at load.
 	 */
@@ -118,7 +118,7 @@ int kernel_error(int err, const char *what)
 	case -EPERM:
 		return fail(EXIT_NO_PRIVILEGE, "%s: permission denied (needs CAP_SYS_ADMIN)", what);
 	case -ENOENT:
-		return fail(EXIT_NO_KERNEL_SUPPORT, "%s: %s/ not found (CONFIG_IOPF_BPF off, or debugfs not mounted)",
+		return fail(EXIT_NO_KERNEL_SUPPORT, "%s: %s/ not found: this kernel has no iopf-bpf (CONFIG_IOPF_BPF)",
 			    what, iopf_kernel_dir());
 	default:
 		return fail(EXIT_KERNEL_ERROR, "%s: %s", what, strerror(-err));
@@ -129,7 +129,7 @@ bool valid_name(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (!len || len >= IOPF_OPS_NAME_LEN)
+	if (!len || len >= IOPF_OPS_NAME_LEN || !strcmp(s, ".") || !strcmp(s, ".."))
 		return false;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") == len;
 }

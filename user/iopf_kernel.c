@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Read the kernel's iopf-bpf state from sysfs, one value per file
+ * (docs/ABI/testing/sysfs-kernel-iopf).  A policy or an ejection that goes
+ * away between the directory listing and the read of its files is skipped:
+ * the kernel changed state meanwhile, and the caller sees the newer state.
+ */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,149 +16,226 @@
 
 const char *iopf_kernel_dir(void)
 {
-	const char *dir = getenv("IOPF_DEBUGFS");
+	const char *dir = getenv("IOPF_SYSFS");
 
-	return dir && *dir ? dir : IOPF_DEBUGFS_DIR;
+	return dir && *dir ? dir : IOPF_SYSFS_DIR;
 }
 
-static FILE *open_file(const char *file)
+/* Read @dir/@file's one line (newline cut) into @buf: 0 or -errno */
+static int read_value(const char *dir, const char *file, char *buf, size_t size)
 {
-	char path[256];
+	char path[512];
+	size_t n;
+	FILE *f;
+	int err = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", iopf_kernel_dir(), file);
-	return fopen(path, "re");
+	snprintf(path, sizeof(path), "%s/%s/%s", iopf_kernel_dir(), dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, size, f))
+		err = ferror(f) ? -EIO : -ENODATA;
+	fclose(f);
+	if (err) {
+		buf[0] = 0;
+		return err;
+	}
+	n = strcspn(buf, "\n");
+	buf[n] = 0;
+	return 0;
+}
+
+static int read_ull(const char *dir, const char *file, unsigned long long *v)
+{
+	char buf[32], *end;
+	int err = read_value(dir, file, buf, sizeof(buf));
+
+	if (err)
+		return err;
+	errno = 0;
+	*v = strtoull(buf, &end, 0);
+	return errno || end == buf || *end ? -EINVAL : 0;
 }
 
 int iopf_kernel_available(void)
 {
-	FILE *f = open_file("policies");
+	char path[512];
 
-	if (!f)
-		return errno == ENOENT ? -ENOENT : -errno;
-	fclose(f);
-	return 0;
+	snprintf(path, sizeof(path), "%s/policies", iopf_kernel_dir());
+	return access(path, R_OK | X_OK) ? -errno : 0;
 }
 
-/* Copy the value of " key=" in @line into @buf; 0 or -ENOENT */
-static int field(const char *line, const char *key, char *buf, size_t size)
+/* The names in @sub (policies or ejections) into a malloc'd array */
+static int list_dir(const char *sub, char ***names)
 {
-	size_t klen = strlen(key);
-	const char *p = line;
+	char path[512], **v = NULL;
+	struct dirent *de;
+	int n = 0, err = 0;
+	DIR *d;
 
-	while ((p = strstr(p, key))) {
-		if ((p == line || p[-1] == ' ') && p[klen] == '=') {
-			size_t n = strcspn(p + klen + 1, " \n");
+	snprintf(path, sizeof(path), "%s/%s", iopf_kernel_dir(), sub);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char **nv;
 
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, p + klen + 1, n);
-			buf[n] = 0;
-			return 0;
+		if (de->d_name[0] == '.')
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			v = nv ?: v;
+			err = -ENOMEM;
+			break;
 		}
-		p += klen;
+		v = nv;
+		n++;
 	}
-	return -ENOENT;
+	closedir(d);
+	if (err) {
+		while (n--)
+			free(v[n]);
+		free(v);
+		return err;
+	}
+	*names = v;
+	return n;
 }
 
-static unsigned long long field_ull(const char *line, const char *key)
+static void free_names(char **v, int n)
 {
-	char buf[32];
-
-	return field(line, key, buf, sizeof(buf)) ? 0 : strtoull(buf, NULL, 0);
+	while (n--)
+		free(v[n]);
+	free(v);
 }
 
-static void parse_policy(const char *line, struct iopf_policy_info *p)
+/* One policy's files; -ENOENT if it left meanwhile */
+static int read_policy(const char *name, struct iopf_policy_info *p)
 {
+	char dir[300];
+	unsigned long long link_id;
+	int err;
+
 	memset(p, 0, sizeof(*p));
-	field(line, "name", p->name, sizeof(p->name));
-	field(line, "scope", p->scope, sizeof(p->scope));
-	field(line, "state", p->state, sizeof(p->state));
-	field(line, "mode", p->mode, sizeof(p->mode));
-	p->order = field_ull(line, "order");
-	p->link_id = field_ull(line, "link_id");
-	p->calls = field_ull(line, "calls");
-	p->obeyed = field_ull(line, "obeyed");
-	p->overridden = field_ull(line, "overridden");
-	p->shadowed = field_ull(line, "shadowed");
+	if (strlen(name) >= sizeof(p->name))
+		return -ENAMETOOLONG;
+	strcpy(p->name, name);
+	snprintf(dir, sizeof(dir), "policies/%s", name);
+	err = read_value(dir, "scope", p->scope, sizeof(p->scope));
+	err = err ?: read_value(dir, "state", p->state, sizeof(p->state));
+	err = err ?: read_value(dir, "mode", p->mode, sizeof(p->mode));
+	err = err ?: read_ull(dir, "order", &p->order);
+	err = err ?: read_ull(dir, "link_id", &link_id);
+	err = err ?: read_ull(dir, "calls", &p->calls);
+	err = err ?: read_ull(dir, "obeyed", &p->obeyed);
+	err = err ?: read_ull(dir, "overridden", &p->overridden);
+	err = err ?: read_ull(dir, "shadowed", &p->shadowed);
+	p->link_id = link_id;
+	/* The kernel removes a policy's files while a read waits: ENODEV */
+	return err == -ENODEV ? -ENOENT : err;
+}
+
+/* Consultation order: scoped policies first, each kind in attach order */
+static int by_consultation(const void *a, const void *b)
+{
+	const struct iopf_policy_info *x = a, *y = b;
+	int xg = !strcmp(x->scope, "*"), yg = !strcmp(y->scope, "*");
+
+	if (xg != yg)
+		return xg - yg;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 int iopf_kernel_policies(struct iopf_policy_info *out, int max)
 {
-	char line[512];
-	int n = 0;
-	FILE *f = open_file("policies");
+	char **names;
+	int i, n, got = 0, err = 0;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (n < max)
-			parse_policy(line, &out[n++]);
-	fclose(f);
-	return n;
+	n = list_dir("policies", &names);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && got < max; i++) {
+		err = read_policy(names[i], &out[got]);
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			break;
+		got++;
+	}
+	free_names(names, n);
+	if (err && err != -ENOENT)
+		return err;
+	qsort(out, got, sizeof(*out), by_consultation);
+	return got;
 }
 
 int iopf_kernel_policy(const char *name, struct iopf_policy_info *out)
 {
-	struct iopf_policy_info all[IOPF_MAX_POLICIES];
-	int i, n = iopf_kernel_policies(all, IOPF_MAX_POLICIES);
-
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		if (!strcmp(all[i].name, name)) {
-			*out = all[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
+	/* Not a path: a name of the kernel's charset only */
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -ENOENT;
+	return read_policy(name, out);
 }
 
 int iopf_kernel_stat(const char *key, long long *value)
 {
-	char line[128], name[64];
-	long long v;
-	FILE *f = open_file("stats");
+	unsigned long long v;
+	int err;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %lld", name, &v) == 2 && !strcmp(name, key)) {
-			*value = v;
-			fclose(f);
-			return 0;
-		}
-	}
-	fclose(f);
-	return -ENOENT;
+	if (!*key || strchr(key, '/'))
+		return -ENOENT;
+	err = read_ull("stats", key, &v);
+	if (!err)
+		*value = v;
+	return err;
+}
+
+static int read_ejection(const char *seq, struct iopf_ejection_info *e)
+{
+	char dir[300];
+	unsigned long long v;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(dir, sizeof(dir), "ejections/%s", seq);
+	e->seq = strtoul(seq, NULL, 10);
+	err = read_ull(dir, "time_ns", &e->time_ns);
+	err = err ?: read_value(dir, "name", e->name, sizeof(e->name));
+	err = err ?: read_value(dir, "reason", e->reason, sizeof(e->reason));
+	err = err ?: read_value(dir, "action", e->action, sizeof(e->action));
+	err = err ?: read_value(dir, "device", e->device, sizeof(e->device));
+	err = err ?: read_ull(dir, "pasid", &v);
+	err = err ?: read_value(dir, "message", e->msg, sizeof(e->msg));
+	e->pasid = v;
+	return err == -ENODEV ? -ENOENT : err;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct iopf_ejection_info *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int iopf_kernel_ejections(struct iopf_ejection_info *out, int max)
 {
-	char line[512];
-	int n = 0;
-	FILE *f = open_file("ejections");
+	char **names;
+	int i, n, got = 0, err = 0;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f) && n < max) {
-		struct iopf_ejection_info *e = &out[n++];
-		const char *msg;
-
-		memset(e, 0, sizeof(*e));
-		e->seq = field_ull(line, "seq");
-		e->time_ns = field_ull(line, "time_ns");
-		field(line, "name", e->name, sizeof(e->name));
-		field(line, "reason", e->reason, sizeof(e->reason));
-		field(line, "action", e->action, sizeof(e->action));
-		field(line, "device", e->device, sizeof(e->device));
-		e->pasid = field_ull(line, "pasid");
-		msg = strstr(line, " msg=");
-		if (msg) {
-			/* The last field, the rest of the line: it may hold spaces */
-			snprintf(e->msg, sizeof(e->msg), "%.*s",
-				 (int)strcspn(msg + 5, "\n"), msg + 5);
-		}
+	n = list_dir("ejections", &names);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && got < max; i++) {
+		err = read_ejection(names[i], &out[got]);
+		if (err == -ENOENT)
+			continue;	/* pushed out of the kernel's ring */
+		if (err)
+			break;
+		got++;
 	}
-	fclose(f);
-	return n;
+	free_names(names, n);
+	if (err && err != -ENOENT)
+		return err;
+	qsort(out, got, sizeof(*out), by_seq);
+	return got;
 }

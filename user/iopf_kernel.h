@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What the kernel says about iopf-bpf (debugfs, IOPF_DEBUGFS_DIR): the
+ * What the kernel says about iopf-bpf (sysfs, IOPF_SYSFS_DIR): the
  * attached policies, global counters and recent ejections.  Shared by
  * iopfctl and the selftests.
  */
@@ -17,7 +17,7 @@
 #define IOPF_EXIT_MSG_LEN	64
 #define IOPF_MAX_POLICIES	64
 
-#define IOPF_DEBUGFS_DIR	"/sys/kernel/debug/iopf"
+#define IOPF_SYSFS_DIR		"/sys/kernel/iopf"
 
 struct iopf_policy_info {
 	char name[IOPF_OPS_NAME_LEN];
@@ -35,14 +35,14 @@ struct iopf_ejection_info {
 	char name[IOPF_OPS_NAME_LEN];
 	char reason[32];
 	char action[16];		/* the refused action, or "default" */
-	char device[IOPF_DEV_NAME_LEN];
+	char device[IOPF_DEV_NAME_LEN];	/* "" if none */
 	unsigned int pasid;
 	char msg[IOPF_EXIT_MSG_LEN];	/* the policy's own reason, or "" */
 };
 
-/* Directory of the kernel's files; IOPF_DEBUGFS overrides it (tests) */
+/* Directory of the kernel's files; IOPF_SYSFS overrides it (tests) */
 const char *iopf_kernel_dir(void);
-/* 0 if this kernel has iopf-bpf, -ENOENT if not, -EACCES without privilege */
+/* 0 if this kernel has iopf-bpf, -ENOENT if not */
 int iopf_kernel_available(void);
 /* Attached policies in consultation order; returns how many, or -errno */
 int iopf_kernel_policies(struct iopf_policy_info *out, int max);

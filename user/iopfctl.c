@@ -2,7 +2,7 @@
 /*
  * iopfctl: load, list, inspect and unload iopf-bpf policies.
  *
- * What is attached is always read from the kernel (debugfs), never from
+ * What is attached is always read from the kernel (sysfs), never from
  * the loader's own bookkeeping, so policies attached by bpftool or another
  * loader show up and can be unloaded here too.  A loaded policy outlives
  * iopfctl through its link pinned in IOPF_PIN_ROOT/NAME/.
@@ -30,7 +30,7 @@ static const struct command {
 	  "NAME|FILE.bpf.o [--dev DEVICE] [--name NAME] [--set KEY=VALUE]... [--shadow] [--foreground|--dry-run]" },
 	{ "replace", cmd_replace, false,
 	  "NAME NAME|FILE.bpf.o [--dev DEVICE] [--set KEY=VALUE]... [--shadow] [--json]" },
-	{ "list", cmd_list, true, "[--json]" },
+	{ "list", cmd_list, false, "[--json]" },
 	{ "stats", cmd_stats, true, "NAME [--json] [--watch SECONDS]" },
 	{ "unload", cmd_unload, true, "NAME|--all" },
 	{ "policies", cmd_policies, false, "[--json]" },

@@ -184,6 +184,13 @@ TEST_F(attach, bad_names_refused)
 	EXPECT_EQ(NULL, load_attach(self->p2, "", NULL, IOPF_ACT_DEFAULT));
 }
 
+/* A name is a directory in /sys/kernel/iopf/policies/: no "." or ".." */
+TEST_F(attach, dot_names_refused)
+{
+	EXPECT_EQ(NULL, load_attach(self->p1, ".", NULL, IOPF_ACT_DEFAULT));
+	EXPECT_EQ(NULL, load_attach(self->p2, "..", NULL, IOPF_ACT_DEFAULT));
+}
+
 /* A map without a link could not be ejected: refused */
 TEST_F(attach, map_without_link_refused)
 {

@@ -102,7 +102,7 @@ struct kstate {
 static void kstate(struct kstate *s)
 {
 	s->attached = iopf_stat("attached");
-	s->key = iopf_stat("static_key");
+	s->key = iopf_static_key();
 }
 
 /* A loaded object under @name, answering INVALID to last requests */

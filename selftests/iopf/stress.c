@@ -1415,7 +1415,7 @@ int main(void)
 
 	/* The last detach has returned: nothing may stay attached */
 	attached = iopf_stat("attached");
-	key = iopf_stat("static_key");
+	key = iopf_static_key();
 	kstats(kafter);
 
 	sh->stop_collector = 1;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,4 +67,22 @@ long long iopf_stat(const char *key)
 	long long v;
 
 	return iopf_kernel_stat(key, &v) ? -1 : v;
+}
+
+long long iopf_static_key(void)
+{
+	const char *dir = getenv("IOPF_DEBUGFS");
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/static_key",
+		 dir && *dir ? dir : "/sys/kernel/debug/iopf");
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
 }

@@ -24,5 +24,7 @@ bool policy_wait_gone(const char *name, int ms);
 bool policy_ejection(const char *name, struct iopf_ejection_info *out);
 /* A global counter, or -1 */
 long long iopf_stat(const char *key);
+/* The attach static key's count (debugfs iopf/static_key), or -1 */
+long long iopf_static_key(void);
 
 #endif

@@ -26,6 +26,6 @@ expect_match '^iopf-kbench --stock: .*, iopf-bpf built in, no policy attached$' 
 expect_match '^no policy: [0-9]+ ns/fault; floor overhead: -?[0-9]+ ns; no policy in floors: (-?[0-9.]+|-?nan)$' \
 	"bench: --stock prints the no-policy path in floors" "$out"
 # The benchmark leaves nothing attached behind it
-expect_match '^attached 0$' "bench: no policy left attached" \
-	"$(cat /sys/kernel/debug/iopf/stats)"
+expect_match '^0$' "bench: no policy left attached" \
+	"$(cat /sys/kernel/iopf/stats/attached)"
 tap_done

@@ -40,11 +40,12 @@ expect_exit 7 "unknown --set key: exit 7" $I load storm_guard --set no_such_key=
 expect_exit 7 "bad --set value: exit 7" $I load storm_guard --set rate=fast
 expect_exit 7 "bad --set syntax: exit 7" $I load storm_guard --set rate
 expect_exit 7 "bad policy name: exit 7" $I load storm_guard --name 'two words'
+expect_exit 7 "policy name '..' (a sysfs directory): exit 7" $I load storm_guard --name ..
 expect_exit 8 "no privilege: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I load storm_guard
-expect_exit 8 "no privilege for list: exit 8" setpriv --reuid=65534 --regid=65534 --clear-groups $I list
+expect_exit 0 "list needs no privilege (sysfs is readable by all): exit 0" setpriv --reuid=65534 --regid=65534 --clear-groups $I list
 expect_exit 11 "unload of a policy not attached: exit 11" $I unload no_such_policy
-expect_exit 9 "no iopf debugfs: exit 9" env IOPF_DEBUGFS=/nonexistent $I load storm_guard
-expect_exit 9 "no iopf debugfs for stats: exit 9" env IOPF_DEBUGFS=/nonexistent $I stats observe
+expect_exit 9 "no iopf sysfs: exit 9" env IOPF_SYSFS=/nonexistent $I load storm_guard
+expect_exit 9 "no iopf sysfs for stats: exit 9" env IOPF_SYSFS=/nonexistent $I stats observe
 expect_exit 7 "--set with an empty device: exit 7" $I load quarantine --name q0 --set deny=
 expect_exit 1 "unknown command: exit 1" $I frobnicate
 expect_exit 10 "a policy that decides nothing (.validate): exit 10" $I load build/bpf/exit_only.bpf.o

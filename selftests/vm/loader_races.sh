@@ -27,14 +27,15 @@ T=$(mktemp -d)
 $I unload --all >/dev/null 2>&1
 
 kstat() {	# kstat KEY: a global counter of the kernel's, or nothing
-	awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/iopf/stats
+	cat "/sys/kernel/iopf/stats/$1" 2>/dev/null
 }
 
 # What a failed command must leave as it was.  A link iopfctl made
 # outlives it only through a pin or the kernel's list, so no bpftool here
 # (it takes seconds to start under TCG); links() at the end of the test.
 state() {
-	echo "attached=$(kstat attached) static_key=$(kstat static_key)" \
+	echo "attached=$(kstat attached)" \
+		"static_key=$(cat /sys/kernel/debug/iopf/static_key 2>/dev/null)" \
 		"pins=$(ls $PINS 2>/dev/null | tr '\n' ' ')"
 }
 

@@ -641,7 +641,7 @@ static int stock_only(void)
 	unit = median(over, opt.rounds, NULL);
 	printf("iopf-kbench --stock: %d rounds x %d page requests per sample; kernel %s lockdep, %s\n",
 	       opt.rounds, opt.faults, access("/proc/lockdep", F_OK) ? "without" : "WITH",
-	       access("/sys/kernel/debug/iopf", F_OK) ? "no iopf-bpf (CONFIG_IOPF_BPF=n)" :
+	       access("/sys/kernel/iopf", F_OK) ? "no iopf-bpf (CONFIG_IOPF_BPF=n)" :
 	       "iopf-bpf built in, no policy attached");
 	printf("no policy: %.0f ns/fault; floor overhead: %.0f ns; no policy in floors: %.3f\n",
 	       none, unit, unit > 0 ? none / unit : NAN);

@@ -21,7 +21,7 @@
  *			and routed groups, down to the IOMMU's page_response
  *
  * Each suite puts back the statistics, the ejection records and the attach
- * order counter when it ends, so debugfs shows nothing of it.
+ * order counter when it ends, so sysfs shows nothing of it.
  */
 
 #include <kunit/static_stub.h>
@@ -495,6 +495,8 @@ static void kt_suite_exit(struct kunit_suite *suite)
 	       sizeof(kt_saved.ejections));
 	iopf_bpf_nr_ejections = kt_saved.nr_ejections;
 	spin_unlock(&iopf_bpf_ejections_lock);
+	/* Our ejections leave sysfs, those they pushed out come back */
+	iopf_bpf_sysfs_sync_ejections();
 	mutex_lock(&iopf_bpf_lock);
 	iopf_bpf_next_order = kt_saved.next_order;
 	mutex_unlock(&iopf_bpf_lock);

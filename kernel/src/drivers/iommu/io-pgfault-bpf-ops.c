@@ -31,7 +31,10 @@ static bool iopf_bpf_valid_name(const char *name, size_t size, bool required)
 
 	if (len == size || (required && !len))
 		return false;
-	/* ASCII, printable without quoting in debugfs and in the loader */
+	/* A policy's name names its directory in sysfs */
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	/* ASCII, printable without quoting in sysfs and in the loader */
 	for (i = 0; i < len; i++)
 		if (!isascii(name[i]) || (!isalnum(name[i]) && !strchr("_-.:", name[i])))
 			return false;

@@ -8,9 +8,9 @@
  * not is ignored for that request and ejected, and a request without a
  * fault handler is answered INVALID whatever the policies said.
  *
- * This file: the fault path, attach and detach, ejection, debugfs.  The
- * struct_ops type as the verifier sees it, and the kfuncs, are in
- * io-pgfault-bpf-ops.c.
+ * This file: the fault path, attach and detach, ejection.  The struct_ops
+ * type as the verifier sees it, and the kfuncs, are in io-pgfault-bpf-ops.c;
+ * what sysfs shows of it is in io-pgfault-bpf-sysfs.c.
  *
  * Locking: iopf_bpf_lock serializes attach, detach and ejection and guards
  * the policy lists for writers; the fault path walks them under RCU and
@@ -76,43 +76,6 @@ DEFINE_STATIC_SRCU(iopf_bpf_srcu);
 #define IOPF_BPF_PARKED		GENMASK(27, 0)
 #define IOPF_BPF_TARGET		GENMASK(29, 28)
 
-#define IOPF_NR_EJECTIONS	16
-
-/*
- * Per-CPU, bumped with this_cpu_inc(): shared atomics would bounce one cache
- * line between every CPU that reports faults.  Only u64 members, summed as
- * an array by iopf_bpf_sum().
- */
-struct iopf_bpf_counters {
-	u64 calls;
-	u64 obeyed;
-	u64 overridden;
-	u64 shadowed;		/* valid answers not obeyed: in shadow */
-};
-
-static_assert(sizeof(struct iopf_bpf_counters) % sizeof(u64) == 0);
-
-/* One attached policy: kernel-private, so nothing here is user-visible */
-struct iopf_bpf_policy {
-	struct list_head node;		/* iopf_bpf_scoped or iopf_bpf_global */
-	struct hlist_node dev_node;	/* iopf_bpf_by_dev, if scoped */
-	struct iopf_ops *ops;
-	struct bpf_link *link;
-	struct device *dev;		/* scope, referenced; NULL: all devices */
-	u64 order;			/* attach order, for the combining rule */
-	unsigned long dead;		/* bit 0: never call again */
-	bool reaping;			/* the reap work took it, under the lock */
-	atomic_t overruns;		/* timed calls in a row over the budget */
-	struct iopf_exit_info exit_info;	/* why it died, once dead */
-	struct iopf_bpf_counters __percpu *counters;
-};
-
-struct iopf_bpf_ejection {
-	u64 time_ns;			/* CLOCK_REALTIME */
-	char name[IOPF_OPS_NAME_LEN];
-	struct iopf_exit_info info;
-};
-
 static DEFINE_MUTEX(iopf_bpf_lock);
 static LIST_HEAD(iopf_bpf_scoped);	/* consulted first, in attach order */
 static LIST_HEAD(iopf_bpf_global);	/* then these, in attach order */
@@ -161,23 +124,10 @@ static DEFINE_SPINLOCK(iopf_bpf_ejections_lock);
 static struct iopf_bpf_ejection iopf_bpf_ejections[IOPF_NR_EJECTIONS];
 static unsigned int iopf_bpf_nr_ejections;	/* ever recorded */
 
-/* Per-CPU like iopf_bpf_counters, and summed the same way */
-struct iopf_bpf_stats {
-	u64 requests;			/* page requests the policies saw */
-	u64 dropped_partials;
-	u64 routed;
-	u64 responded[IOMMU_PAGE_RESP_FAILURE + 1];	/* by code */
-	u64 freed_partials;		/* gathered into auto-answered groups */
-	u64 bad_setup;			/* decisions void: no fault handler */
-	u64 ejected;
-};
-
-static_assert(sizeof(struct iopf_bpf_stats) % sizeof(u64) == 0);
-
-static DEFINE_PER_CPU(struct iopf_bpf_stats, iopf_bpf_stats);
+DEFINE_PER_CPU(struct iopf_bpf_stats, iopf_bpf_stats);
 
 /* Add up a per-CPU struct of u64 counters into *@sum (@size bytes) */
-static void iopf_bpf_sum(void *sum, const void __percpu *pcpu, size_t size)
+void iopf_bpf_sum(void *sum, const void __percpu *pcpu, size_t size)
 {
 	u64 *dst = sum;
 	int cpu;
@@ -244,12 +194,19 @@ static const char * const iopf_exit_names[IOPF_NR_EXIT_KINDS] = {
 };
 
 /* An action's name, or its number outside enum iopf_action, into @buf */
-static const char *iopf_action_name(int action, char buf[12])
+const char *iopf_bpf_action_name(int action, char buf[12])
 {
 	if (action >= 0 && action < IOPF_NR_ACTIONS)
 		return iopf_action_names[action];
 	snprintf(buf, 12, "%d", action);
 	return buf;
+}
+
+/* An exit kind's name, as the kernel log and sysfs give it */
+const char *iopf_bpf_exit_name(u32 kind)
+{
+	return kind < IOPF_NR_EXIT_KINDS && iopf_exit_names[kind] ?
+	       iopf_exit_names[kind] : "unknown";
 }
 
 static void iopf_bpf_reap(struct work_struct *work);
@@ -302,16 +259,21 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	struct iopf_bpf_ejection *rec;
 	char num[12];
 
-	if (test_and_set_bit(0, &p->dead))
+	/*
+	 * Marked dead and recorded under one lock: whoever sees it dead and
+	 * then reads the ring (iopf_bpf_unlist()) finds the record.
+	 */
+	spin_lock(&iopf_bpf_ejections_lock);
+	if (test_and_set_bit(0, &p->dead)) {
+		spin_unlock(&iopf_bpf_ejections_lock);
 		return;
-
+	}
 	info->kind = kind;
 	info->action = action;
 	info->pasid = pasid;
 	strscpy(info->dev_name, dev_name, sizeof(info->dev_name));
 	strscpy(info->msg, msg ?: "", sizeof(info->msg));
 
-	spin_lock(&iopf_bpf_ejections_lock);
 	rec = &iopf_bpf_ejections[iopf_bpf_nr_ejections++ % IOPF_NR_EJECTIONS];
 	rec->time_ns = ktime_get_real_ns();
 	strscpy(rec->name, p->ops->name, sizeof(rec->name));
@@ -329,7 +291,7 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	else
 		pr_info("policy %s ejected: %s (action %s, device %s, pasid %#x)\n",
 			p->ops->name, iopf_exit_names[kind],
-			iopf_action_name(action, num), info->dev_name, pasid);
+			iopf_bpf_action_name(action, num), info->dev_name, pasid);
 	schedule_work(&iopf_bpf_reap_work);
 }
 
@@ -907,6 +869,8 @@ static void iopf_bpf_reap(struct work_struct *work)
 		link->ops->detach(link);
 		bpf_link_put(link);
 	}
+	/* Also for a policy that left before it could be detached here */
+	iopf_bpf_sysfs_sync_ejections();
 }
 
 static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
@@ -954,6 +918,10 @@ static struct device *iopf_bpf_get_device(const char *name)
 static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 {
 	lockdep_assert_held(&iopf_bpf_lock);
+	/* Why it was ejected shows in sysfs before it is seen gone */
+	if (test_bit(0, &p->dead))
+		iopf_bpf_sysfs_sync_ejections();
+	iopf_bpf_sysfs_del(p);
 	list_del_rcu(&p->node);
 	if (p->dev) {
 		hlist_del_rcu(&p->dev_node);
@@ -1026,6 +994,8 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			ret = -EEXIST;
 		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 			ret = -ENOSPC;
+		else
+			ret = iopf_bpf_sysfs_add(p);
 	}
 	if (!ret) {
 		p->order = ++iopf_bpf_next_order;
@@ -1115,6 +1085,8 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 		ret = -EINVAL;
 	else if (iopf_bpf_name_taken(ops->name, old))
 		ret = -EEXIST;
+	else
+		ret = iopf_bpf_sysfs_hand_over(old, p);
 	if (!ret) {
 		p->dev = old->dev;
 		get_device(p->dev);
@@ -1154,104 +1126,64 @@ int iopf_bpf_validate(void *kdata)
 	return ops->decide ? 0 : -EINVAL;
 }
 
-/* debugfs: what is attached, what happened, why policies were ejected */
-
-/* One line per policy, key=value */
-static void iopf_bpf_show_list(struct seq_file *s, struct list_head *list)
+/* For sysfs: how many policies are listed now, ejected ones included */
+unsigned int iopf_bpf_nr_attached(void)
 {
-	struct iopf_bpf_policy *p;
-
-	list_for_each_entry(p, list, node) {
-		struct iopf_bpf_counters c;
-
-		iopf_bpf_sum(&c, p->counters, sizeof(c));
-		seq_printf(s, "name=%s scope=%s order=%llu link_id=%u state=%s mode=%s calls=%llu obeyed=%llu overridden=%llu shadowed=%llu\n",
-			   p->ops->name, p->dev ? dev_name(p->dev) : "*",
-			   p->order, p->link->id,
-			   test_bit(0, &p->dead) ? "ejected" : "live",
-			   p->ops->shadow ? "shadow" : "live",
-			   c.calls, c.obeyed, c.overridden, c.shadowed);
-	}
+	return READ_ONCE(iopf_bpf_nr_policies);
 }
 
-static int iopf_bpf_policies_show(struct seq_file *s, void *unused)
+/* How many ejections were ever recorded: the last one's number */
+unsigned int iopf_bpf_nr_ejections_recorded(void)
 {
-	guard(mutex)(&iopf_bpf_lock);
-	iopf_bpf_show_list(s, &iopf_bpf_scoped);
-	iopf_bpf_show_list(s, &iopf_bpf_global);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(iopf_bpf_policies);
-
-static int iopf_bpf_ejections_show(struct seq_file *s, void *unused)
-{
-	struct iopf_bpf_ejection rec;
-	unsigned int i, first, last;
-	char num[12];
+	unsigned int nr;
 
 	spin_lock(&iopf_bpf_ejections_lock);
-	last = iopf_bpf_nr_ejections;
+	nr = iopf_bpf_nr_ejections;
 	spin_unlock(&iopf_bpf_ejections_lock);
-	first = last > IOPF_NR_EJECTIONS ? last - IOPF_NR_EJECTIONS : 0;
-
-	for (i = first; i < last; i++) {
-		bool gone;
-
-		spin_lock(&iopf_bpf_ejections_lock);
-		rec = iopf_bpf_ejections[i % IOPF_NR_EJECTIONS];
-		/* Overwritten by a newer one since @last was read: not record i */
-		gone = iopf_bpf_nr_ejections - i > IOPF_NR_EJECTIONS;
-		spin_unlock(&iopf_bpf_ejections_lock);
-		if (gone)
-			continue;
-		/* The policy's message last: it may hold spaces */
-		seq_printf(s, "seq=%u time_ns=%llu name=%s reason=%s action=%s device=%s pasid=%#x msg=%s\n",
-			   i + 1, rec.time_ns, rec.name,
-			   iopf_exit_names[rec.info.kind],
-			   iopf_action_name(rec.info.action, num),
-			   rec.info.dev_name[0] ? rec.info.dev_name : "-",
-			   rec.info.pasid, rec.info.msg);
-	}
-	return 0;
+	return nr;
 }
-DEFINE_SHOW_ATTRIBUTE(iopf_bpf_ejections);
 
-static int iopf_bpf_stats_show(struct seq_file *s, void *unused)
+/*
+ * Copy ejection number @seq (from 1) into *@rec: false if it was not
+ * recorded yet or a newer one took its place in the ring.
+ */
+bool iopf_bpf_ejection_read(unsigned int seq, struct iopf_bpf_ejection *rec)
 {
-	struct iopf_bpf_stats sum;
+	bool held;
 
-	iopf_bpf_sum(&sum, &iopf_bpf_stats, sizeof(sum));
-#define SHOW(name, counter) seq_printf(s, "%s %llu\n", name, sum.counter)
-	SHOW("requests", requests);
-	SHOW("dropped_partials", dropped_partials);
-	SHOW("routed", routed);
-	SHOW("responded_invalid", responded[IOMMU_PAGE_RESP_INVALID]);
-	SHOW("responded_success", responded[IOMMU_PAGE_RESP_SUCCESS]);
-	SHOW("responded_failure", responded[IOMMU_PAGE_RESP_FAILURE]);
-	SHOW("freed_partials", freed_partials);
-	SHOW("bad_setup", bad_setup);
-	SHOW("ejected", ejected);
-#undef SHOW
-	seq_printf(s, "attached %u\n", READ_ONCE(iopf_bpf_nr_policies));
+	spin_lock(&iopf_bpf_ejections_lock);
+	held = seq && seq <= iopf_bpf_nr_ejections &&
+	       iopf_bpf_nr_ejections - seq < IOPF_NR_EJECTIONS;
+	if (held)
+		*rec = iopf_bpf_ejections[(seq - 1) % IOPF_NR_EJECTIONS];
+	spin_unlock(&iopf_bpf_ejections_lock);
+	return held;
+}
+
+/* debugfs: only what is for debugging; the state is in sysfs */
+static int iopf_bpf_static_key_show(struct seq_file *s, void *unused)
+{
 	/* Raised once per attached policy: 0 again when the last one left */
-	seq_printf(s, "static_key %d\n", static_key_count(&iopf_bpf_attached.key));
+	seq_printf(s, "%d\n", static_key_count(&iopf_bpf_attached.key));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(iopf_bpf_stats);
+DEFINE_SHOW_ATTRIBUTE(iopf_bpf_static_key);
 
 static int __init iopf_bpf_init(void)
 {
 	struct dentry *dir;
 	int ret;
 
+	ret = iopf_bpf_sysfs_init();
+	if (ret)
+		return ret;
 	ret = iopf_bpf_register_ops();
 	if (ret)
 		return ret;
 
 	dir = debugfs_create_dir("iopf", NULL);
-	debugfs_create_file("policies", 0400, dir, NULL, &iopf_bpf_policies_fops);
-	debugfs_create_file("ejections", 0400, dir, NULL, &iopf_bpf_ejections_fops);
-	debugfs_create_file("stats", 0400, dir, NULL, &iopf_bpf_stats_fops);
+	debugfs_create_file("static_key", 0400, dir, NULL,
+			    &iopf_bpf_static_key_fops);
 	iopf_bpf_hold_init(dir);
 	return 0;
 }

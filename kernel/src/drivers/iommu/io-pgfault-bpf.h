@@ -1,18 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* iopf-bpf internals shared by io-pgfault-bpf.c and io-pgfault-bpf-ops.c */
+/* iopf-bpf internals shared by the io-pgfault-bpf*.c files */
 #ifndef __IO_PGFAULT_BPF_H
 #define __IO_PGFAULT_BPF_H
 
 #include <linux/init.h>
+#include <linux/iommu.h>
 #include <linux/iopf_bpf.h>
 #include <linux/pci.h>
+#include <linux/percpu.h>
 
 struct bpf_link;
 struct bpf_prog;
 struct device;
 struct iommu_attach_handle;
 struct iommu_fault_param;
-struct iopf_bpf_policy;
+struct iopf_bpf_dir;
+
+#define IOPF_NR_EJECTIONS	16
+
+/*
+ * Per-CPU, bumped with this_cpu_inc(): shared atomics would bounce one cache
+ * line between every CPU that reports faults.  Only u64 members, summed as
+ * an array by iopf_bpf_sum().
+ */
+struct iopf_bpf_counters {
+	u64 calls;
+	u64 obeyed;
+	u64 overridden;
+	u64 shadowed;		/* valid answers not obeyed: in shadow */
+};
+
+static_assert(sizeof(struct iopf_bpf_counters) % sizeof(u64) == 0);
+
+/*
+ * One attached policy: kernel-private; sysfs shows some of it
+ * (io-pgfault-bpf-sysfs.c)
+ */
+struct iopf_bpf_policy {
+	struct list_head node;		/* iopf_bpf_scoped or iopf_bpf_global */
+	struct hlist_node dev_node;	/* iopf_bpf_by_dev, if scoped */
+	struct iopf_ops *ops;
+	struct bpf_link *link;
+	struct device *dev;		/* scope, referenced; NULL: all devices */
+	u64 order;			/* attach order, for the combining rule */
+	unsigned long dead;		/* bit 0: never call again */
+	bool reaping;			/* the reap work took it, under the lock */
+	atomic_t overruns;		/* timed calls in a row over the budget */
+	struct iopf_exit_info exit_info;	/* why it died, once dead */
+	struct iopf_bpf_counters __percpu *counters;
+	struct iopf_bpf_dir *dir;	/* in sysfs, while listed */
+};
+
+/* Why a policy was ejected, kept in a ring of IOPF_NR_EJECTIONS */
+struct iopf_bpf_ejection {
+	u64 time_ns;			/* CLOCK_REALTIME */
+	char name[IOPF_OPS_NAME_LEN];
+	struct iopf_exit_info info;
+};
+
+/* Per-CPU like iopf_bpf_counters, and summed the same way */
+struct iopf_bpf_stats {
+	u64 requests;			/* page requests the policies saw */
+	u64 dropped_partials;
+	u64 routed;
+	u64 responded[IOMMU_PAGE_RESP_FAILURE + 1];	/* by code */
+	u64 freed_partials;		/* gathered into auto-answered groups */
+	u64 bad_setup;			/* decisions void: no fault handler */
+	u64 ejected;
+};
+
+static_assert(sizeof(struct iopf_bpf_stats) % sizeof(u64) == 0);
+
+DECLARE_PER_CPU(struct iopf_bpf_stats, iopf_bpf_stats);
 
 /* Where a page request group goes, fixed by its first request */
 enum iopf_bpf_target {
@@ -79,5 +138,21 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link);
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link);
 int iopf_bpf_validate(void *kdata);
 int __init iopf_bpf_register_ops(void);
+
+/* io-pgfault-bpf.c, for io-pgfault-bpf-sysfs.c */
+void iopf_bpf_sum(void *sum, const void __percpu *pcpu, size_t size);
+unsigned int iopf_bpf_nr_attached(void);
+const char *iopf_bpf_exit_name(u32 kind);
+const char *iopf_bpf_action_name(int action, char buf[12]);
+unsigned int iopf_bpf_nr_ejections_recorded(void);
+bool iopf_bpf_ejection_read(unsigned int seq, struct iopf_bpf_ejection *rec);
+
+/* io-pgfault-bpf-sysfs.c: /sys/kernel/iopf/ */
+int __init iopf_bpf_sysfs_init(void);
+int iopf_bpf_sysfs_add(struct iopf_bpf_policy *p);
+int iopf_bpf_sysfs_hand_over(struct iopf_bpf_policy *old,
+			     struct iopf_bpf_policy *p);
+void iopf_bpf_sysfs_del(struct iopf_bpf_policy *p);
+void iopf_bpf_sysfs_sync_ejections(void);
 
 #endif /* __IO_PGFAULT_BPF_H */
