@@ -39,7 +39,12 @@ static long spin_once(__u64 i, void *data)
 SEC("struct_ops")
 int BPF_PROG(test_decide, IOPF_DECIDE_ARGS)
 {
-	bool last = iopf_last(req);
+	/*
+	 * Decide on locals only: the globals below are for the tests to
+	 * read, and another CPU's call (another device) may overwrite them
+	 * between a store and a load here.
+	 */
+	bool last = iopf_last(req), pasid_valid, has_handler;
 	__u32 group;
 
 	__sync_fetch_and_add(&calls_decide, 1);
@@ -53,8 +58,10 @@ int BPF_PROG(test_decide, IOPF_DECIDE_ARGS)
 	last_pasid = req->pasid;
 	last_grpid_seen = req->grpid;
 	last_flags = req->flags;
-	last_pasid_valid = iopf_has_pasid(req);
-	last_has_handler = bpf_iopf_has_handler(dn);
+	pasid_valid = iopf_has_pasid(req);
+	last_pasid_valid = pasid_valid;
+	has_handler = bpf_iopf_has_handler(dn);
+	last_has_handler = has_handler;
 	last_is_vf = bpf_iopf_dev_is_vf(dn);
 	last_pci_id = bpf_iopf_pci_id(dn);
 	last_dev_name_ret = bpf_iopf_dev_name(dn, last_dev_name,
@@ -68,12 +75,14 @@ int BPF_PROG(test_decide, IOPF_DECIDE_ARGS)
 		return partial_action;
 
 	if (route_action &&
-	    !(route_if_no_handle && (!last_pasid_valid || last_has_handler)) &&
+	    !(route_if_no_handle && (!pasid_valid || has_handler)) &&
 	    !(route_last_only && !last)) {
 		if (!route_ask_kfunc)
 			return route_action;
-		kfunc_said = bpf_iopf_rid_has_handler(dn);
-		if (kfunc_said)
+		bool rid_handler = bpf_iopf_rid_has_handler(dn);
+
+		kfunc_said = rid_handler;
+		if (rid_handler)
 			return route_action;
 	}
 
