@@ -71,6 +71,7 @@
 static struct {
 	int rounds, faults, latency, policies;
 	bool verbose, stock;
+	const char *profile;	/* --profile: "none" or "pass" */
 } opt = { .rounds = 15, .faults = 10000, .latency = 2000,
 	  .policies = MAX_POLICIES };
 
@@ -649,6 +650,32 @@ static int stock_only(void)
 	return 0;
 }
 
+/*
+ * --profile none|pass: only fire page requests, rounds x faults, with no
+ * policy or with the pass-through policy attached, for a profiler (perf
+ * record -a) to sample; prints ns per request of each round.
+ */
+static int profile_only(void)
+{
+	bool pass = !strcmp(opt.profile, "pass");
+	int r;
+
+	if (!pass && strcmp(opt.profile, "none")) {
+		fprintf(stderr, "iopf-kbench: --profile none or pass, not '%s'\n",
+			opt.profile);
+		cleanup();
+		return 2;
+	}
+	if (pass)
+		attach(global[0]->maps.passthrough);
+	for (r = 0; r < opt.rounds; r++)
+		printf("--profile %s: round %d: %.0f ns/request\n", opt.profile, r,
+		       sample(&dev_a, &pasid_fault));
+	detach_all();
+	cleanup();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -658,6 +685,7 @@ int main(int argc, char **argv)
 		{ "smoke", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "stock", no_argument, NULL, 'S' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	double cpu2[2][MAX_ROUNDS], r2, scale[2];
@@ -671,6 +699,7 @@ int main(int argc, char **argv)
 		case 'l': opt.latency = atoi(optarg); break;
 		case 'v': opt.verbose = true; break;
 		case 'S': opt.stock = true; opt.policies = 0; break;
+		case 'P': opt.profile = optarg; opt.policies = 1; break;
 		case 's':
 			opt.rounds = 1;
 			opt.faults = 200;
@@ -679,7 +708,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: iopf-kbench [--rounds R] [--faults N] [--latency M] [--smoke] [--verbose]\n"
-					"       iopf-kbench --stock [--rounds R] [--faults N]\n");
+					"       iopf-kbench --stock [--rounds R] [--faults N]\n"
+					"       iopf-kbench --profile none|pass [--rounds R] [--faults N]\n");
 			return 2;
 		}
 	}
@@ -713,6 +743,8 @@ int main(int argc, char **argv)
 
 	if (opt.stock)
 		return stock_only();
+	if (opt.profile)
+		return profile_only();
 
 	for (c = 0; c < NR_CFG; c++)
 		measure(c, -1);
