@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Read the kernel's iopf-bpf state from sysfs, one value per file
- * (docs/ABI/testing/sysfs-kernel-iopf).  A policy or an ejection that goes
+ * (kernel/src/Documentation/ABI/testing/sysfs-kernel-iopf).  A policy or an ejection that goes
  * away between the directory listing and the read of its files is skipped:
  * the kernel changed state meanwhile, and the caller sees the newer state.
  */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # user space: make check runs it on the first kernel only (guest-tests)
 #
-# /sys/kernel/iopf/ against its ABI file (docs/ABI/testing/sysfs-kernel-iopf):
+# /sys/kernel/iopf/ against its ABI file (kernel/src/Documentation/ABI/testing/sysfs-kernel-iopf):
 # the files the kernel has are exactly the documented ones, one value each,
 # readable by any user and writable by none; policies/<name>/ follows
 # attach, replace (the directory never disappears) and detach; ejections/
@@ -14,7 +14,7 @@ FIRE=${IOPF_FIRE:-build/iopf-fire}
 OBJ=build/bpf/test_policy.bpf.o
 BPFTOOL=build/bpftool/bpftool
 S=/sys/kernel/iopf
-ABI=docs/ABI/testing/sysfs-kernel-iopf
+ABI=kernel/src/Documentation/ABI/testing/sysfs-kernel-iopf
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 $I unload --all >/dev/null 2>&1
 
@@ -89,13 +89,16 @@ expect_match '^observe +\* ' "... and iopfctl list shows the policies" "$out"
 missing=$(mktemp)
 ( while [ ! -e "$missing.stop" ]; do
 	[ -d $S/policies/observe ] || echo gap >>"$missing"
+	# A policy is whole before its files show it: never order 0
+	o=$(cat $S/policies/observe/order 2>/dev/null)
+	[ -z "$o" ] || [ "$o" = "$o1" ] || echo "order $o" >>"$missing"
 done ) &
 reader=$!
 for i in 1 2 3 4 5; do
 	$I replace observe observe --shadow >/dev/null && $I replace observe observe >/dev/null
 done
 touch "$missing.stop"; wait $reader
-[ ! -s "$missing" ]; tap_result $? "10 replaces: policies/observe never disappears" "$(wc -l <"$missing") reads found no directory"
+[ ! -s "$missing" ]; tap_result $? "10 replaces: policies/observe never disappears, its order never changes" "$(sort "$missing" | uniq -c)"
 rm -f "$missing" "$missing.stop"
 [ "$(cat $S/policies/observe/order)" = "$o1" ]; tap_result $? "... and keeps its order" "$(cat $S/policies/observe/order)"
 

@@ -912,6 +912,20 @@ static void kt_self_eject(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kt->slot[0].exit.msg, "bucket table full");
 }
 
+/* A message stays one printable line: sysfs and the kernel log show it */
+static void kt_self_eject_message_sanitized(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].eject_msg = "two\nlines\x01\x7f";
+	kt_attach(test, 0, NULL);
+	kt_decide(d, KT_NO_PASID, 1, true, &kt->dflt, &v);
+	kt_expect_ejected(test, 0, IOPF_EXIT_SELF, 0, 0);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].p->exit_info.msg, "two?lines??");
+}
+
 static struct kunit_case kt_verdict_cases[] = {
 	KUNIT_CASE(kt_default_keeps_kernel_decision),
 	KUNIT_CASE(kt_decide_sees_request),
@@ -929,6 +943,7 @@ static struct kunit_case kt_verdict_cases[] = {
 	KUNIT_CASE(kt_answer_failure_refused_for_vf),
 	KUNIT_CASE(kt_answer_partial_ejects),
 	KUNIT_CASE(kt_self_eject),
+	KUNIT_CASE(kt_self_eject_message_sanitized),
 	{}
 };
 

@@ -181,13 +181,16 @@ static const struct kobj_type iopf_bpf_dir_ktype = {
  * @p: the policy; p->ops->name is unique among the listed policies
  *
  * Context: under iopf_bpf_lock; may sleep.
- * Return: 0, or -ENOMEM (then @p has no directory).
+ * Return: 0, or the negative errno of kobject_init_and_add() (then @p has
+ * no directory), -ENODEV if /sys/kernel/iopf/ could not be made at boot.
  */
 int iopf_bpf_sysfs_add(struct iopf_bpf_policy *p)
 {
 	struct iopf_bpf_dir *d;
 	int ret;
 
+	if (!iopf_policies_kobj)
+		return -ENODEV;
 	d = kzalloc_obj(*d);
 	if (!d)
 		return -ENOMEM;
@@ -246,6 +249,7 @@ void iopf_bpf_sysfs_del(struct iopf_bpf_policy *p)
 	if (!d)
 		return;
 	kobject_del(&d->kobj);
+	RCU_INIT_POINTER(d->policy, NULL);
 	kobject_put(&d->kobj);
 	p->dir = NULL;
 }
@@ -321,7 +325,7 @@ static void iopf_bpf_ejection_dir_add(unsigned int seq, struct list_head *pos)
 	return;
 fail:
 	/* The kernel log and the tracepoint had it; a later sync retries */
-	pr_warn_ratelimited("ejection %u: no memory for its sysfs record\n",
+	pr_warn_ratelimited("ejection %u: could not add its sysfs record\n",
 			    seq);
 }
 
@@ -340,6 +344,8 @@ void iopf_bpf_sysfs_sync_ejections(void)
 	unsigned int last, first, seq;
 	struct list_head *pos;
 
+	if (!iopf_ejections_kobj)
+		return;
 	guard(mutex)(&iopf_bpf_ejection_dirs_lock);
 	last = iopf_bpf_nr_ejections_recorded();
 	first = last > IOPF_NR_EJECTIONS ? last - IOPF_NR_EJECTIONS + 1 : 1;
@@ -390,5 +396,9 @@ int __init iopf_bpf_sysfs_init(void)
 err:
 	kobject_put(iopf_policies_kobj);
 	kobject_put(iopf_kobj);
+	/* Add and sync look at these: nothing to add to */
+	iopf_policies_kobj = NULL;
+	iopf_ejections_kobj = NULL;
+	iopf_kobj = NULL;
 	return ret;
 }
