@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * iopfctl list and iopfctl policies: the attached policies and the recent
- * ejections, as the kernel reports them in sysfs, and the built-in
- * policies with their parameters; each as a table or, with --json, as one
- * JSON document.
+ * iopfctl list, show and policies: the attached policies and the recent
+ * ejections, as the kernel reports them in sysfs; one policy; and the
+ * built-in policies with their parameters; each as text or, with --json,
+ * as one JSON document.  Times are ISO 8601 in UTC, with their zone (Z).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "iopf_kernel.h"
 #include "iopfctl.h"
@@ -19,13 +21,64 @@ static void print_policy_row(const struct iopf_policy_info *p)
 	       p->calls, p->obeyed, p->overridden, p->shadowed);
 }
 
+/* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
+static const char *iso_time(unsigned long long ns, char buf[32])
+{
+	time_t t = ns / 1000000000ULL;
+	struct tm tm;
+	size_t len;
+
+	if (!gmtime_r(&t, &tm))
+		return "?";
+	len = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + len, 32 - len, ".%03lluZ", ns / 1000000ULL % 1000);
+	return buf;
+}
+
+static void ejection_json(struct json *j, const char *key,
+			  const struct iopf_ejection_info *e)
+{
+	char when[32];
+
+	json_begin_obj(j, key);
+	json_unum(j, "seq", e->seq);
+	json_str(j, "name", e->name);
+	json_str(j, "reason", e->reason);
+	json_str(j, "action", e->action);
+	json_str(j, "message", e->msg);
+	json_str(j, "device", e->device);
+	json_num(j, "pasid", e->pasid);
+	json_unum(j, "time_ns", e->time_ns);
+	json_str(j, "time", iso_time(e->time_ns, when));
+	json_end_obj(j);
+}
+
+static void ejection_text(const struct iopf_ejection_info *e)
+{
+	const char *dev = e->device[0] ? e->device : "-";
+	char when[32];
+
+	iso_time(e->time_ns, when);
+	if (e->msg[0])
+		printf("  %s %s: %s: \"%s\" (device %s, pasid %#x)\n", when,
+		       e->name, e->reason, e->msg, dev, e->pasid);
+	else if (!strcmp(e->action, "default"))
+		printf("  %s %s: %s (device %s)\n", when, e->name, e->reason, dev);
+	else
+		printf("  %s %s: %s (decide returned %s, device %s, pasid %#x)\n",
+		       when, e->name, e->reason, e->action, dev, e->pasid);
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct iopf_policy_info p[IOPF_MAX_POLICIES];
 	struct iopf_ejection_info ej[64];
-	int n = iopf_kernel_policies(p, IOPF_MAX_POLICIES), ne, i;
+	int n, ne, i;
 	struct json *j;
 
+	if (argc != 1)
+		return usage_error();
+	n = iopf_kernel_policies(p, IOPF_MAX_POLICIES);
 	if (n < 0)
 		return kernel_error(n, "reading attached policies");
 	ne = iopf_kernel_ejections(ej, 64);
@@ -42,17 +95,8 @@ int cmd_list(int argc, char **argv)
 		}
 		json_end_arr(j);
 		json_begin_arr(j, "ejections");
-		for (i = 0; i < ne; i++) {
-			json_begin_obj(j, NULL);
-			json_str(j, "name", ej[i].name);
-			json_str(j, "reason", ej[i].reason);
-			json_str(j, "action", ej[i].action);
-			json_str(j, "message", ej[i].msg);
-			json_str(j, "device", ej[i].device);
-			json_num(j, "pasid", ej[i].pasid);
-			json_num(j, "time_ns", ej[i].time_ns);
-			json_end_obj(j);
-		}
+		for (i = 0; i < ne; i++)
+			ejection_json(j, NULL, &ej[i]);
 		json_end_arr(j);
 		json_end_obj(j);
 		json_done(j);
@@ -67,24 +111,62 @@ int cmd_list(int argc, char **argv)
 		printf("(no policy attached)\n");
 	printf("decide() calls, answers obeyed, overridden, or not obeyed in shadow; device-scoped policies are asked first\n");
 	for (i = 0; i < ne; i++) {
-		time_t t = ej[i].time_ns / 1000000000ULL;
-		const char *dev = ej[i].device[0] ? ej[i].device : "-";
-		char when[32];
-
 		if (!i)
-			printf("\nrecent ejections:\n");
-		strftime(when, sizeof(when), "%F %T", gmtime(&t));
-		if (ej[i].msg[0])
-			printf("  %s %s: %s: \"%s\" (device %s, pasid %#x)\n", when,
-			       ej[i].name, ej[i].reason, ej[i].msg, dev,
-			       ej[i].pasid);
-		else if (!strcmp(ej[i].action, "default"))
-			printf("  %s %s: %s (device %s)\n", when, ej[i].name,
-			       ej[i].reason, dev);
-		else
-			printf("  %s %s: %s (decide returned %s, device %s, pasid %#x)\n",
-			       when, ej[i].name, ej[i].reason, ej[i].action,
-			       dev, ej[i].pasid);
+			printf("\nrecent ejections (UTC):\n");
+		ejection_text(&ej[i]);
+	}
+	return EXIT_OK;
+}
+
+/* iopfctl show NAME: one attached policy, and its last ejection if any */
+int cmd_show(int argc, char **argv)
+{
+	struct iopf_ejection_info ej[64], *last = NULL;
+	struct iopf_policy_info p;
+	char dir[256];
+	struct json *j;
+	int err, ne, i;
+
+	if (argc != 2)
+		return usage_error();
+	err = iopf_kernel_available();
+	if (err)
+		return kernel_error(err, "reading attached policies");
+	err = iopf_kernel_policy(argv[1], &p);
+	if (err == -ENOENT)
+		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+	if (err)
+		return kernel_error(err, "reading attached policies");
+	ne = iopf_kernel_ejections(ej, 64);
+	for (i = ne - 1; i >= 0 && !last; i--)
+		if (!strcmp(ej[i].name, p.name) && strcmp(p.state, "live"))
+			last = &ej[i];
+
+	if (json_output) {
+		j = json_new();
+		json_begin_obj(j, NULL);
+		print_policy_json(j, &p);
+		if (last)
+			ejection_json(j, "ejection", last);
+		json_end_obj(j);
+		json_done(j);
+		return EXIT_OK;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s/link", IOPF_PIN_ROOT, p.name);
+	printf("name:       %s\n", p.name);
+	printf("scope:      %s\n", strcmp(p.scope, "*") ? p.scope : "* (all devices)");
+	printf("order:      %llu\n", p.order);
+	printf("state:      %s\n", p.state);
+	printf("mode:       %s\n", p.mode);
+	printf("link:       %u\n", p.link_id);
+	printf("pinned:     %s\n", access(dir, F_OK) ? "-" : dir);
+	printf("calls:      %llu\n", p.calls);
+	printf("obeyed:     %llu\n", p.obeyed);
+	printf("overridden: %llu\n", p.overridden);
+	printf("shadowed:   %llu\n", p.shadowed);
+	if (last) {
+		printf("ejected (UTC):\n");
+		ejection_text(last);
 	}
 	return EXIT_OK;
 }
@@ -95,6 +177,8 @@ int cmd_policies(int argc, char **argv)
 	const struct builtin_param *pp;
 	struct json *j;
 
+	if (argc != 1)
+		return usage_error();
 	if (!json_output) {
 		for (b = builtins; b->name; b++) {
 			printf("%-16s %s\n", b->name, b->summary);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "iopf_kernel.h"
@@ -51,8 +52,46 @@ static int attach_policy(struct loaded *l, const char *dev)
 	return attach_programs(l);
 }
 
+/*
+ * What load did (@what: "attached" or "would_attach") for @l with @scope
+ * ("*" for all devices), pinned in @pinned unless NULL
+ */
+static void print_load_result(const char *what, const struct loaded *l,
+			      const char *scope, bool shadow, const char *pinned)
+{
+	bool all = !strcmp(scope, "*");
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	struct json *j;
+
+	if (!json_output) {
+		if (!pinned)
+			printf("iopfctl: %s %s (%s)%s\n",
+			       strcmp(what, "attached") ? "would attach" : "attached",
+			       l->name, all ? "all devices" : scope,
+			       shadow ? " in shadow" : "");
+		else
+			printf("iopfctl: attached %s (%s)%s, pinned in %s\n", l->name,
+			       all ? "all devices" : scope, shadow ? " in shadow" : "", pinned);
+		return;
+	}
+	j = json_new();
+	json_begin_obj(j, NULL);
+	json_str(j, what, l->name);
+	json_str(j, "scope", scope);
+	json_str(j, "mode", shadow ? "shadow" : "live");
+	if (l->ops_link && !bpf_link_get_info_by_fd(bpf_link__fd(l->ops_link), &info, &len))
+		json_unum(j, "link_id", info.id);
+	if (pinned)
+		json_str(j, "pinned", pinned);
+	else if (l->ops_link)
+		json_bool(j, "foreground", true);
+	json_end_obj(j);
+	json_done(j);
+}
+
 /* --foreground: stay attached until a signal, or until the kernel ejects us */
-static int run_foreground(struct loaded *l)
+static int run_foreground(struct loaded *l, const char *scope, bool shadow)
 {
 	struct pollfd pfd = { .fd = bpf_link__fd(l->ops_link), .events = POLLIN };
 	struct iopf_ejection_info ej[64];
@@ -60,7 +99,10 @@ static int run_foreground(struct loaded *l)
 
 	signal(SIGINT, on_stop_signal);
 	signal(SIGTERM, on_stop_signal);
-	printf("iopfctl: %s attached; detaching on Ctrl-C\n", l->name);
+	if (json_output)
+		print_load_result("attached", l, scope, shadow, NULL);
+	else
+		printf("iopfctl: %s attached; detaching on Ctrl-C\n", l->name);
 	fflush(stdout);
 	while (!stop_requested) {
 		if (poll(&pfd, 1, 200) == 1 && (pfd.revents & POLLHUP)) {
@@ -112,11 +154,11 @@ int cmd_load(int argc, char **argv)
 		case 'f': foreground = true; break;
 		case 'D': dry_run = true; break;
 		case 'S': shadow = true; break;
-		default: return usage(stderr, EXIT_USAGE);
+		default: return usage_error();
 		}
 	}
 	if (optind != argc - 1 || (foreground && dry_run))
-		return usage(stderr, EXIT_USAGE);
+		return usage_error();
 	if (dev && (!*dev || strlen(dev) >= IOPF_DEV_NAME_LEN))
 		return fail(EXIT_UNKNOWN_DEVICE, "bad device name '%s'", dev);
 
@@ -142,15 +184,15 @@ int cmd_load(int argc, char **argv)
 			goto out;
 		}
 		/* Verified and validated by the kernel, not attached: the name it would take */
-		if (iopf_ops_get_str(l.obj, "dev_name", dir, sizeof(dir)) || !*dir)
-			strcpy(dir, "all devices");
-		printf("iopfctl: would attach %s (%s)\n", l.name, dir);
+		if (iopf_ops_get_str(l.obj, "dev_name", dir, sizeof(dir)))
+			dir[0] = 0;
+		print_load_result("would_attach", &l, *dir ? dir : "*", shadow, NULL);
 		goto out;
 	}
 	if (foreground) {
 		status = attach_policy(&l, dev);
 		if (!status)
-			return run_foreground(&l);
+			return run_foreground(&l, dev ?: "*", shadow);
 		goto out;
 	}
 
@@ -172,8 +214,7 @@ int cmd_load(int argc, char **argv)
 			      err == -ENOMEM ? "" : " (is bpffs mounted on /sys/fs/bpf?)");
 		goto out;
 	}
-	printf("iopfctl: attached %s (%s)%s, pinned in %s\n", l.name,
-	       dev ? dev : "all devices", shadow ? " in shadow" : "", dir);
+	print_load_result("attached", &l, dev ?: "*", shadow, dir);
 out:
 	unload_local(&l);
 	pins_unlock(lock);

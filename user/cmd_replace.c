@@ -120,7 +120,6 @@ int cmd_replace(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "set", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
 		{ "shadow", no_argument, NULL, 'S' },
 		{ }
 	};
@@ -131,7 +130,7 @@ int cmd_replace(int argc, char **argv)
 	int c, nr_sets = 0, status, err, lock = -1, link_fd = -1, map_fd = -1;
 	bool shadow = false;
 
-	while ((c = getopt_long(argc, argv, "d:n:s:j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:n:s:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dev = optarg; break;
 		case 'n': name = optarg; break;
@@ -140,13 +139,12 @@ int cmd_replace(int argc, char **argv)
 				return fail(EXIT_USAGE, "too many --set");
 			sets[nr_sets++] = optarg;
 			break;
-		case 'j': json_output = true; break;
 		case 'S': shadow = true; break;
-		default: return usage(stderr, EXIT_USAGE);
+		default: return usage_error();
 		}
 	}
 	if (optind != argc - 2)
-		return usage(stderr, EXIT_USAGE);
+		return usage_error();
 	target = argv[optind];
 	what = argv[optind + 1];
 	if (name && strcmp(name, target))

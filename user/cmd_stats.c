@@ -64,7 +64,6 @@ static void stats_once(const struct iopf_policy_info *p, const char *dir)
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ }
 	};
@@ -72,20 +71,19 @@ int cmd_stats(int argc, char **argv)
 	char dir[256], *end;
 	int watch = 0, err, i, c;
 
-	while ((c = getopt_long(argc, argv, "jw:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json_output = true; break;
 		case 'w':
 			watch = strtol(optarg, &end, 10);
 			if (*end || watch <= 0)
 				return fail(EXIT_USAGE, "bad --watch '%s': expected seconds", optarg);
 			break;
-		default: return usage(stderr, EXIT_USAGE);
+		default: return usage_error();
 		}
 	}
 	i = optind;
 	if (i != argc - 1)
-		return usage(stderr, EXIT_USAGE);
+		return usage_error();
 	err = iopf_kernel_available();
 	if (err)
 		return kernel_error(err, "reading attached policies");

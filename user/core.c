@@ -25,17 +25,41 @@
 #include "iopfctl.h"
 
 bool json_output;
+const char *current_usage;
+
+/* JSON mode: the failures so far, joined by "; " */
+static char json_error[2048];
 
 int fail(int status, const char *fmt, ...)
 {
+	char msg[1024];
+	size_t len;
 	va_list ap;
 
-	fprintf(stderr, "iopfctl: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!json_output) {
+		fprintf(stderr, "iopfctl: %s\n", msg);
+		return status;
+	}
+	len = strlen(json_error);
+	snprintf(json_error + len, sizeof(json_error) - len, "%s%s",
+		 len ? "; " : "", msg);
 	return status;
+}
+
+void json_print_error(void)
+{
+	struct json *j;
+
+	if (!json_error[0])
+		snprintf(json_error, sizeof(json_error), "failed");
+	j = json_new();
+	json_begin_obj(j, NULL);
+	json_str(j, "error", json_error);
+	json_end_obj(j);
+	json_done(j);
 }
 
 /* Quiet libbpf, but keep its last words for the error message */
@@ -366,10 +390,11 @@ int remove_pins(const char *dir, bool keep_link, bool *kept)
 
 /*
  * Remove the pins of @name (NULL: of every name) that no attached policy
- * owns any more, as after an ejection, saying so for each.  Returns for
- * how many names it removed something.
+ * owns any more, as after an ejection, saying so for each (in JSON mode,
+ * appending the name to the array @names holds instead).  Returns for how
+ * many names it removed something.
  */
-int remove_stale_pins(const char *name)
+int remove_stale_pins(const char *name, struct name_list *names)
 {
 	struct iopf_policy_info info;
 	struct dirent *de;
@@ -389,8 +414,11 @@ int remove_stale_pins(const char *name)
 		/* Nothing of iopfctl's: someone else's directory */
 		if (!n && kept)
 			continue;
-		printf("iopfctl: removed the pins of %s (no longer attached)%s\n", de->d_name,
-		       kept ? "; kept the directory: it holds files iopfctl did not pin" : "");
+		if (names)
+			name_list_add(names, de->d_name);
+		else
+			printf("iopfctl: removed the pins of %s (no longer attached)%s\n", de->d_name,
+			       kept ? "; kept the directory: it holds files iopfctl did not pin" : "");
 		removed++;
 	}
 	if (d)

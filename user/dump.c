@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Print a policy's pinned map by its BTF: global counters (.bss) as
- * name = value, other maps as key => value in C-like notation.
+ * name = value, other maps as key => value in C-like notation, or, in
+ * JSON, each key and value as JSON values (integers as numbers, char
+ * arrays as strings, arrays as arrays, structs and unions as objects).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -76,6 +78,114 @@ static void format(struct btf_dump *d, struct strbuf *b, __u32 type_id,
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	tidy(b->s, out, out_size);
+}
+
+/* Bits [@off, @off + @bits) of the little-endian integer at @p as a u64 */
+static unsigned long long read_bits(const unsigned char *p, __u32 off, __u32 bits)
+{
+	unsigned long long v = 0;
+	__u32 i;
+
+	for (i = 0; i < bits; i++)
+		if (p[(off + i) / 8] & (1u << ((off + i) % 8)))
+			v |= 1ULL << i;
+	return v;
+}
+
+/* An integer of BTF @t, @bits wide at bit @off of @p, as a JSON number */
+static void json_btf_int(struct json *j, const char *key, const struct btf_type *t,
+			 const unsigned char *p, __u32 off, __u32 bits)
+{
+	unsigned long long v = read_bits(p, off, bits);
+	bool is_signed = btf_is_int(t) ? btf_int_encoding(t) & BTF_INT_SIGNED :
+			 btf_is_enum(t) || btf_is_enum64(t) ? btf_kflag(t) : false;
+
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
+		json_bool(j, key, v);
+		return;
+	}
+	if (is_signed && bits < 64 && (v & (1ULL << (bits - 1))))
+		v |= ~0ULL << bits;
+	if (is_signed)
+		json_num(j, key, (long long)v);
+	else
+		json_unum(j, key, v);
+}
+
+/* The value of BTF type @id at @data as a JSON value */
+static void json_btf(struct json *j, const char *key, const struct btf *btf,
+		     __u32 id, const unsigned char *data, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+	__u32 i;
+
+	if (!t || depth > 8) {
+		json_null(j, key);
+		return;
+	}
+	if (btf_is_int(t)) {
+		__u32 bits = btf_int_bits(t);
+
+		if (bits > 64) {	/* __int128: two halves as a hex string */
+			char hex[40];
+
+			snprintf(hex, sizeof(hex), "0x%016llx%016llx",
+				 *(const unsigned long long *)(data + 8),
+				 *(const unsigned long long *)data);
+			json_str(j, key, hex);
+			return;
+		}
+		json_btf_int(j, key, t, data, btf_int_offset(t), bits);
+	} else if (btf_is_enum(t) || btf_is_enum64(t) || btf_is_ptr(t)) {
+		json_btf_int(j, key, t, data, 0, 8 * (btf_is_ptr(t) ? 8 : t->size));
+	} else if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		const struct btf_type *et = btf__type_by_id(btf, btf__resolve_type(btf, a->type));
+		__s64 esize = btf__resolve_size(btf, a->type);
+
+		if (esize <= 0) {
+			json_null(j, key);
+			return;
+		}
+		/* char[N]: a string, to its first NUL */
+		if (et && btf_is_int(et) && esize == 1 &&
+		    (btf_int_encoding(et) & BTF_INT_CHAR ||
+		     !strcmp(btf__name_by_offset(btf, et->name_off), "char"))) {
+			char s[512];
+
+			snprintf(s, sizeof(s), "%.*s", (int)a->nelems, (const char *)data);
+			json_str(j, key, s);
+			return;
+		}
+		json_begin_arr(j, key);
+		for (i = 0; i < a->nelems; i++)
+			json_btf(j, NULL, btf, a->type, data + i * esize, depth + 1);
+		json_end_arr(j);
+	} else if (btf_is_composite(t)) {
+		const struct btf_member *m = btf_members(t);
+
+		json_begin_obj(j, key);
+		for (i = 0; i < btf_vlen(t); i++, m++) {
+			const char *name = btf__name_by_offset(btf, m->name_off);
+			__u32 off = btf_member_bit_offset(t, i);
+			__u32 bits = btf_member_bitfield_size(t, i);
+			char anon[16];
+
+			if (!name || !*name) {
+				snprintf(anon, sizeof(anon), "_%u", i);
+				name = anon;
+			}
+			if (bits) {
+				json_btf_int(j, name, btf__type_by_id(btf, btf__resolve_type(btf, m->type)),
+					     data, off, bits);
+				continue;
+			}
+			json_btf(j, name, btf, m->type, data + off / 8, depth + 1);
+		}
+		json_end_obj(j);
+	} else {
+		json_null(j, key);	/* float, func: none in our maps */
+	}
 }
 
 static long long read_int(const void *p, __u32 size)
@@ -161,8 +271,8 @@ int dump_pinned_map(const char *path, const char *label, struct json *j)
 		format(d, &buf, info.btf_value_type_id, value, info.value_size, vs, sizeof(vs));
 		if (j) {
 			json_begin_obj(j, NULL);
-			json_str(j, "key", ks);
-			json_str(j, "value", vs);
+			json_btf(j, "key", btf, info.btf_key_type_id, key, 0);
+			json_btf(j, "value", btf, info.btf_value_type_id, value, 0);
 			json_end_obj(j);
 		} else {
 			printf("    %s => %s\n", ks, vs);

@@ -41,11 +41,14 @@ enum {
 
 /* The usage text on @f; returns @status */
 int usage(FILE *f, int status);
+/* Report arguments a command does not take: its usage; returns EXIT_USAGE */
+int usage_error(void);
 
 /* ---- cmd_*.c: each gets argv from its command's name on ---- */
 
 int cmd_load(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
@@ -56,8 +59,16 @@ int cmd_replace(int argc, char **argv);
 /* One line on stderr, "iopfctl: ...", and the exit status to return */
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* --json or -j: print JSON instead of text */
+/* --json or -j: print JSON instead of text; --pretty or -p: indented */
 extern bool json_output;
+extern bool json_pretty;
+/*
+ * In JSON mode, fail() keeps its messages for this: {"error": "..."} on
+ * stdout, the one document a failed command prints (main() calls it)
+ */
+void json_print_error(void);
+/* The command being run, for its usage line in errors; NULL before */
+extern const char *current_usage;
 
 /* Keep libbpf quiet unless IOPFCTL_DEBUG is set; call once, first */
 void setup_libbpf_print(void);
@@ -67,7 +78,7 @@ const char *libbpf_reason(void);
 /* Each returns EXIT_OK, or prints why not and returns the EXIT_* */
 int check_privilege(void);	/* CAP_SYS_ADMIN */
 int check_kernel(void);		/* the kernel's BTF has struct iopf_ops */
-/* Print the failure @err (-errno) of @what, a debugfs read; returns the EXIT_* */
+/* Print the failure @err (-errno) of @what, a sysfs read; returns the EXIT_* */
 int kernel_error(int err, const char *what);
 /* A policy name: 1 to IOPF_OPS_NAME_LEN - 1 of [A-Za-z0-9_.:-] */
 bool valid_name(const char *s);
@@ -147,7 +158,14 @@ int remove_pins(const char *dir, bool keep_link, bool *kept);
  * Remove the pins of @name (NULL: of any) no attached policy has, saying
  * so on stdout; for how many names it removed something
  */
-int remove_stale_pins(const char *name);
+/* Names collected for one JSON array, printed once the command succeeded */
+struct name_list {
+	char names[IOPF_MAX_POLICIES * 2][IOPF_OPS_NAME_LEN];
+	int n;
+};
+void name_list_add(struct name_list *l, const char *name);
+void json_name_list(struct json *j, const char *key, const struct name_list *l);
+int remove_stale_pins(const char *name, struct name_list *names);
 
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
@@ -191,6 +209,10 @@ void json_begin_arr(struct json *j, const char *key);
 void json_end_arr(struct json *j);
 void json_str(struct json *j, const char *key, const char *value);
 void json_num(struct json *j, const char *key, long long value);
+void json_unum(struct json *j, const char *key, unsigned long long value);
+void json_bool(struct json *j, const char *key, bool value);
+void json_null(struct json *j, const char *key);
+void json_put_string(const char *s);
 void json_done(struct json *j);
 
 /* ---- dump.c: print a pinned policy map by BTF (stats) ---- */

@@ -46,10 +46,11 @@ expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
 out=$(build/iopfctl --version)
 [ "$out" = "iopfctl $(cat VERSION)" ]; tap_result $? "iopfctl --version prints VERSION's" "$out"
-for c in load replace list stats unload policies; do
+for c in load replace list show stats unload policies; do
 	out=$(build/iopfctl help $c)
 	rc=$?
-	[ $rc = 0 ] && [[ "$(head -n 1 <<<"$out")" == "usage: iopfctl $c "* ]]
+	line=$(head -n 1 <<<"$out")
+	[ $rc = 0 ] && [[ "$line" == "usage: iopfctl $c" || "$line" == "usage: iopfctl $c "* ]]
 	tap_result $? "iopfctl help $c: exit 0, its usage" "exit $rc: $out"
 	[ "$(build/iopfctl $c --help)" = "$out" ]
 	tap_result $? "iopfctl $c --help: the same" "$(build/iopfctl $c --help 2>&1)"
@@ -76,4 +77,35 @@ expect_match '--set' "completion: replace options" "$(complete_words iopfctl rep
 expect_exit 1 "iopfctl replace without an object: exit 1" build/iopfctl replace fence
 out=$(build/iopfctl policies --json)
 expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
+
+# --json anywhere, -p indented; errors as {"error": ...} on stdout only
+js=$(build/iopfctl --version --json)
+[ "$(jq -r .version <<<"$js")" = "$(cat VERSION)" ]; tap_result $? "json: --version --json: {\"version\": VERSION}" "$js"
+js=$(build/iopfctl -p policies)
+jq -e 'map(.name) | index("observe") != null' >/dev/null <<<"$js" && [ "$(wc -l <<<"$js")" -gt 10 ]
+tap_result $? "json: -p before the command: indented JSON that parses" "$(head -n 3 <<<"$js")"
+[ "$(build/iopfctl -j policies | jq -c .)" = "$(build/iopfctl policies --json | jq -c .)" ]
+tap_result $? "json: -j before and --json after the command: the same document"
+js=$(build/iopfctl -j help show)
+[ "$(jq -r .usage <<<"$js")" = "iopfctl show NAME" ]; tap_result $? "json: help show: its usage as {\"usage\": ...}" "$js"
+[ "$(build/iopfctl --help --json | jq length)" = 7 ]; tap_result $? "json: --help: every command's usage" "$(build/iopfctl --help --json)"
+js=$(build/iopfctl --json frobnicate 2>/tmp/iopfctl-host.err); rc=$?
+[ $rc = 1 ] && jq -e '.error | test("unknown command")' >/dev/null <<<"$js" && [ ! -s /tmp/iopfctl-host.err ]
+tap_result $? "json: unknown command: exit 1, the error on stdout only" "exit $rc: $js / $(cat /tmp/iopfctl-host.err)"
+js=$(build/iopfctl load --json); rc=$?
+[ $rc = 1 ] && jq -e '.error | startswith("usage: iopfctl load ")' >/dev/null <<<"$js"
+tap_result $? "json: load without an object: exit 1, the command's usage as the error" "exit $rc: $js"
+if [ ! -e /sys/kernel/iopf ]; then
+	js=$(build/iopfctl load observe --json); rc=$?
+	[ $rc = 9 ] && jq -e '.error | test("CONFIG_IOPF_BPF")' >/dev/null <<<"$js"
+	tap_result $? "json: load on a kernel without iopf-bpf: exit 9 as in text, an error object" "exit $rc: $js"
+else
+	echo "ok - json: load without kernel support # SKIP this host's kernel has iopf-bpf"
+fi
+for c in "list x" "policies x" "show" "show a b" "unload" "stats" "--version x"; do
+	# shellcheck disable=SC2086 # the command's words
+	build/iopfctl $c >/dev/null 2>&1
+	rc=$?
+	[ $rc = 1 ]; tap_result $? "json: arguments refused: iopfctl $c exits 1" "exit $rc"
+done
 tap_done

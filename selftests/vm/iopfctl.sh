@@ -71,10 +71,51 @@ expect_match '^  partial_requests +2$' "observe counted 2 partial requests" "$st
 expect_match '^  by_handler +3$' "observe counted 3 responses by the handler" "$st"
 expect_match '\.pasid = 66' "observe counted per device and PASID" "$st"
 expect_match '"requests":5' "stats --json" "$($I stats observe --json)"
+js=$($I stats observe --json)
+jq -e '[.maps.requests_by_device[] | select(.key.pasid == 66)] | length == 1 and (.[0].value | type) == "number"' \
+	>/dev/null <<<"$js"
+tap_result $? "json: stats map keys and values are JSON values (key.pasid 66, a number)" "$js"
+js=$($I show observe --json)
+jq -e '.name == "observe" and .scope == "*" and .calls == 5 and .state == "live" and (.link_id | type) == "number"' \
+	>/dev/null <<<"$js"
+tap_result $? "json: show observe --json: name, scope, calls 5, state, link_id" "$js"
+out=$($I show observe)
+expect_match '^calls: +5$' "show observe: its counters as text" "$out"
 n=$(timeout -s INT 3.5 $I stats observe --watch 1 | grep -c '^policy observe:')
 [ "$n" -ge 3 ]; tap_result $? "stats --watch 1 repeats until interrupted" "printed $n times in 3.5 s"
 expect_exit 0 "unload observe" $I unload observe
 [ ! -e /sys/fs/bpf/iopf/observe ]; tap_result $? "unload removes the pins"
+
+# --- JSON: every command, errors as {"error": ...} on stdout, same statuses ---
+js=$($I load observe --name jo --json)
+jq -e '.attached == "jo" and .scope == "*" and .mode == "live" and .pinned == "/sys/fs/bpf/iopf/jo" and (.link_id | type) == "number"' \
+	>/dev/null <<<"$js"
+tap_result $? "json: load --json: attached, scope, mode, pinned, link_id" "$js"
+link=$(jq -r .link_id <<<"$js")
+[ "$(cat /sys/kernel/iopf/policies/jo/link_id)" = "$link" ]
+tap_result $? "json: ... the link the kernel lists" "$link"
+js=$($I -j load storm_guard --name jd --dry-run)
+jq -e '.would_attach == "jd" and .scope == "*"' >/dev/null <<<"$js"
+tap_result $? "json: -j before the command: load --dry-run" "$js"
+js=$($I load observe --name jo --json 2>/tmp/json.err); rc=$?
+[ $rc = 6 ] && jq -e '.error | test("already attached")' >/dev/null <<<"$js" && [ ! -s /tmp/json.err ]
+tap_result $? "json: a taken name: exit 6, {\"error\": ...} on stdout, nothing on stderr" "exit $rc: $js $(cat /tmp/json.err)"
+js=$($I load observe --name j2 --dev no_such_dev --json); rc=$?
+[ $rc = 5 ] && jq -e .error >/dev/null <<<"$js"
+tap_result $? "json: an unknown device: exit 5 and an error object" "exit $rc: $js"
+js=$(setpriv --reuid=65534 --regid=65534 --clear-groups $I stats jo --json); rc=$?
+[ $rc = 8 ] && jq -e '.error | test("permission")' >/dev/null <<<"$js"
+tap_result $? "json: stats without privilege: exit 8 and an error object" "exit $rc: $js"
+js=$($I show nosuch -p); rc=$?
+[ $rc = 11 ] && jq -e .error >/dev/null <<<"$js" && [ "$(wc -l <<<"$js")" -gt 1 ]
+tap_result $? "json: show of a name not attached, -p: exit 11, an indented error object" "exit $rc: $js"
+js=$($I list --json)
+jq -e '.policies | map(.name) | index("jo") != null' >/dev/null <<<"$js"
+tap_result $? "json: list --json lists jo" "$js"
+js=$($I unload jo --json)
+jq -e '.unloaded == ["jo"] and .stale_pins_removed == []' >/dev/null <<<"$js"
+tap_result $? "json: unload --json: unloaded [\"jo\"]" "$js"
+expect_exit 1 "json: arguments a command does not take are refused (list x)" $I list x
 
 # --- quarantine ---
 out=$($FIRE --devices 2 --setup "$I load quarantine --set deny=\$DEV0:0x42 --set deny=\$DEV1 >/dev/null" \
@@ -130,6 +171,12 @@ expect_match 'handler=0 .*invalid=1' "--dev scopes a policy: its device quaranti
 # The device's own name: other tests' mock devices (a lane's) take numbers
 dev1=$(sed -n 's/^device \([^ ]*\) .*/\1/p' <<<"$d1")
 expect_match "q1: device-removed \\(device $dev1\\)" "a scoped policy is ejected with its device" "$($I list)"
+expect_match '^  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z q1: ' \
+	"list: an ejection's time in ISO 8601 with its zone" "$($I list)"
+js=$($I list --json)
+jq -e '[.ejections[] | select(.name == "q1")][-1] | (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z$")) and .reason == "device-removed" and (.time_ns | type) == "number"' \
+	>/dev/null <<<"$js"
+tap_result $? "json: list --json: the ejection with time (ISO 8601, Z) and time_ns" "$js"
 [ -d /sys/fs/bpf/iopf/q1 ]; tap_result $? "an ejected policy's pins stay until unload"
 expect_exit 0 "unload of an ejected policy removes its pins" $I unload q1
 [ ! -e /sys/fs/bpf/iopf/q1 ]; tap_result $? "... and they are gone"
