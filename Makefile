@@ -32,14 +32,34 @@ CC := ccache gcc
 # Our -g objects hit the cache from any clone path
 export CCACHE_NOHASHDIR := 1
 
+# Two builds of the user side.  The default one, for the tests, takes the
+# kernel's types from the test kernel's vmlinux and its uapi headers from
+# the test kernel's build.  `make user` (IOPF_USER_ONLY=1) builds the
+# loader and the policies alone, for a machine that runs a patched kernel:
+# against VMLINUX (that kernel's BTF, /sys/kernel/btf/vmlinux by default),
+# into build/user/, from the kernel source tree only (kernel/build.sh tree:
+# libbpf, bpftool and the uapi headers of tools/), no kernel build.
+VMLINUX ?= /sys/kernel/btf/vmlinux
+ifeq ($(IOPF_USER_ONLY),1)
+O := $(B)/user
+VMLINUX_BTF := $(VMLINUX)
+KERNEL_DEP := $(KSRC)/Makefile
+UAPI_INC := $(KSRC)/tools/include/uapi
+else
+O := $(B)
+VMLINUX_BTF := $(KOBJ)/vmlinux
+KERNEL_DEP := $(KOBJ)/vmlinux
+UAPI_INC := $(KOBJ)/usr/include
+endif
+
 LIBBPF := $(B)/libbpf
 BPFTOOL := $(B)/bpftool/bpftool
-VMLINUX_H := $(B)/vmlinux.h
+VMLINUX_H := $(O)/vmlinux.h
 CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include
 LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(B) -I$(LIBBPF)/include -I$(REPO)/include/iopf
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(O) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
-.PHONY: FORCE all deps kernel userspace tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
+.PHONY: FORCE all deps kernel userspace user user-build install-files tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -51,7 +71,10 @@ kernel: deps
 # libbpf, bpftool and vmlinux.h from the tree we boot, so they match it.
 tools: $(LIBBPF)/libbpf.a $(BPFTOOL) $(VMLINUX_H) $(IOPF_ENUMS_H)
 
-$(LIBBPF)/libbpf.a: | $(KOBJ)/vmlinux
+$(KSRC)/Makefile:
+	@IOPF_KERNEL=6.12 kernel/build.sh tree >/dev/null
+
+$(LIBBPF)/libbpf.a: | $(KERNEL_DEP)
 	@mkdir -p $(LIBBPF)
 	$(MAKE) -s -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF)/ CC="$(CC)" $(LIBBPF)/libbpf.a
 	$(MAKE) -s -C $(KSRC)/tools/lib/bpf OUTPUT=$(LIBBPF)/ DESTDIR=$(LIBBPF) prefix= install_headers >/dev/null
@@ -69,7 +92,7 @@ $(B)/bpftool.flags: FORCE
 	@mkdir -p $(B)
 	@echo '$(BPFTOOL_FLAGS)' | cmp -s - $@ || echo '$(BPFTOOL_FLAGS)' >$@
 
-$(BPFTOOL): $(B)/bpftool.flags | $(KOBJ)/vmlinux
+$(BPFTOOL): $(B)/bpftool.flags | $(KERNEL_DEP)
 	@rm -rf $(B)/bpftool
 	@mkdir -p $(B)/bpftool
 	$(MAKE) -s -C $(KSRC)/tools/bpf/bpftool OUTPUT=$(B)/bpftool/ CC="$(CC)" HOSTCC="$(CC)" \
@@ -77,8 +100,27 @@ $(BPFTOOL): $(B)/bpftool.flags | $(KOBJ)/vmlinux
 
 FORCE:
 
-$(VMLINUX_H): $(KOBJ)/vmlinux $(BPFTOOL)
-	$(BPFTOOL) btf dump file $(KOBJ)/vmlinux format c >$@.tmp && mv $@.tmp $@
+# Which BTF vmlinux.h came from: another VMLINUX makes it again
+$(O)/vmlinux.src: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VMLINUX_BTF)' | cmp -s - $@ || echo '$(VMLINUX_BTF)' >$@
+
+# A kernel without our types gets a clear word, not a wall of clang errors
+$(VMLINUX_H): $(VMLINUX_BTF) $(O)/vmlinux.src $(BPFTOOL)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp
+	@grep -q '^struct iopf_ops {' $@.tmp || { rm -f $@.tmp $@; \
+		echo "make: $(VMLINUX_BTF) has no struct iopf_ops: that kernel has no iopf-bpf (CONFIG_IOPF_BPF, see docs/install.md); give VMLINUX= a patched kernel's vmlinux or BTF" >&2; \
+		exit 1; }
+	@mv $@.tmp $@
+
+# make user without a readable VMLINUX: say which file
+ifeq ($(IOPF_USER_ONLY),1)
+ifeq ($(wildcard $(VMLINUX_BTF)),)
+$(VMLINUX_BTF):
+	@echo "make: VMLINUX=$(VMLINUX_BTF): no such file (the kernel's BTF, /sys/kernel/btf/vmlinux, or a vmlinux)" >&2; exit 1
+endif
+endif
 
 # The kernel's iopf-bpf enums for user-space tests, from its BTF: they are
 # kernel types, not uapi (tools/lib/btf-enums)
@@ -178,10 +220,30 @@ patches: deps
 vm-shell: kernel
 	@tools/vm/run -i
 
-# The loader, its service and documentation, for a machine that runs policies
+# The user side alone, against a running patched kernel's BTF (VMLINUX=
+# for another): build/user/iopfctl and build/user/bpf/*.bpf.o.  No test
+# kernel, no VM.
+user:
+	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 user-build
+
+user-build: $(USER_PROGS) $(POLICY_OBJS)
+
+# The user side onto a machine that runs policies: the loader, the policy
+# objects, the BPF-side header and a policy to start from, the bpftrace
+# tools, the man page, bash completion and the boot-time service.
+# PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user.
 PREFIX ?= /usr/local
-install: $(B)/iopfctl
-	install -D -m 755 $(B)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
+install: user
+	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 install-files
+
+install-files:
+	install -D -m 755 $(O)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
+	install -d $(DESTDIR)$(PREFIX)/lib/iopf-bpf/policies $(DESTDIR)$(PREFIX)/include/iopf \
+		$(DESTDIR)$(PREFIX)/share/iopf-bpf/examples $(DESTDIR)$(PREFIX)/share/iopf-bpf/tools
+	install -m 644 $(POLICY_OBJS) $(DESTDIR)$(PREFIX)/lib/iopf-bpf/policies/
+	install -m 644 include/iopf/*.h $(DESTDIR)$(PREFIX)/include/iopf/
+	install -m 644 docs/examples/*.bpf.c $(DESTDIR)$(PREFIX)/share/iopf-bpf/examples/
+	install -m 755 tools/*.bt $(DESTDIR)$(PREFIX)/share/iopf-bpf/tools/
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
 		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
