@@ -125,18 +125,13 @@ int cmd_show(int argc, char **argv)
 	struct iopf_policy_info p;
 	char dir[256];
 	struct json *j;
-	int err, ne, i;
+	int status, ne, i;
 
 	if (argc != 2)
 		return usage_error();
-	err = iopf_kernel_available();
-	if (err)
-		return kernel_error(err, "reading attached policies");
-	err = iopf_kernel_policy(argv[1], &p);
-	if (err == -ENOENT)
-		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
-	if (err)
-		return kernel_error(err, "reading attached policies");
+	status = find_policy(argv[1], &p);
+	if (status)
+		return status;
 	ne = iopf_kernel_ejections(ej, 64);
 	for (i = ne - 1; i >= 0 && !last; i--)
 		if (!strcmp(ej[i].name, p.name) && strcmp(p.state, "live"))

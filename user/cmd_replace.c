@@ -155,11 +155,9 @@ int cmd_replace(int argc, char **argv)
 	status = check_privilege();
 	if (status)
 		return status;
-	err = iopf_kernel_policy(target, &old);
-	if (err == -ENOENT)
-		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", target);
-	if (err)
-		return kernel_error(err, "reading attached policies");
+	status = find_policy(target, &old);
+	if (status)
+		return status;
 	if (strcmp(old.state, "live"))
 		return fail(EXIT_NOT_ATTACHED, "%s was ejected: unload it and load the new policy", target);
 	/* Without --dev, the scope the old one has */

@@ -69,7 +69,7 @@ int cmd_stats(int argc, char **argv)
 	};
 	struct iopf_policy_info p;
 	char dir[256], *end;
-	int watch = 0, err, i, c;
+	int watch = 0, status, i, c;
 
 	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
 		switch (c) {
@@ -84,17 +84,12 @@ int cmd_stats(int argc, char **argv)
 	i = optind;
 	if (i != argc - 1)
 		return usage_error();
-	err = iopf_kernel_available();
-	if (err)
-		return kernel_error(err, "reading attached policies");
 	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, argv[i]);
 	signal(SIGINT, on_stop_signal);
 	do {
-		err = iopf_kernel_policy(argv[i], &p);
-		if (err == -ENOENT)
-			return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[i]);
-		if (err)
-			return kernel_error(err, "reading attached policies");
+		status = find_policy(argv[i], &p);
+		if (status)
+			return status;
 		stats_once(&p, dir);
 		if (watch > 0 && !stop_requested)
 			sleep(watch);

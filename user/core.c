@@ -149,6 +149,20 @@ int kernel_error(int err, const char *what)
 	}
 }
 
+int find_policy(const char *name, struct iopf_policy_info *p)
+{
+	int err = iopf_kernel_available();
+
+	if (err)
+		return kernel_error(err, "reading attached policies");
+	err = iopf_kernel_policy(name, p);
+	if (err == -ENOENT)
+		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", name);
+	if (err)
+		return kernel_error(err, "reading attached policies");
+	return EXIT_OK;
+}
+
 bool valid_name(const char *s)
 {
 	size_t len = strlen(s);

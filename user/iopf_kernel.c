@@ -109,9 +109,40 @@ static void free_names(char **v, int n)
 	free(v);
 }
 
-/* One policy's files; -ENOENT if it left meanwhile */
-static int read_policy(const char *name, struct iopf_policy_info *p)
+/*
+ * Read each entry of the directory @sub with @read into @out (@size bytes
+ * each, at most @max), skipping the entries that went away meanwhile, and
+ * sort them with @cmp.  Returns how many, or -errno.
+ */
+static int read_entries(const char *sub, int (*read)(const char *name, void *out),
+			void *out, size_t size, int max,
+			int (*cmp)(const void *, const void *))
 {
+	char **names;
+	int i, n, got = 0, err = 0;
+
+	n = list_dir(sub, &names);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && got < max; i++) {
+		err = read(names[i], (char *)out + got * size);
+		if (err == -ENOENT)
+			continue;
+		if (err)
+			break;
+		got++;
+	}
+	free_names(names, n);
+	if (err && err != -ENOENT)
+		return err;
+	qsort(out, got, size, cmp);
+	return got;
+}
+
+/* One policy's files (@out: its struct iopf_policy_info); -ENOENT if it left meanwhile */
+static int read_policy(const char *name, void *out)
+{
+	struct iopf_policy_info *p = out;
 	char dir[300];
 	unsigned long long link_id;
 	int err;
@@ -148,25 +179,8 @@ static int by_consultation(const void *a, const void *b)
 
 int iopf_kernel_policies(struct iopf_policy_info *out, int max)
 {
-	char **names;
-	int i, n, got = 0, err = 0;
-
-	n = list_dir("policies", &names);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && got < max; i++) {
-		err = read_policy(names[i], &out[got]);
-		if (err == -ENOENT)
-			continue;
-		if (err)
-			break;
-		got++;
-	}
-	free_names(names, n);
-	if (err && err != -ENOENT)
-		return err;
-	qsort(out, got, sizeof(*out), by_consultation);
-	return got;
+	return read_entries("policies", read_policy, out, sizeof(*out), max,
+			    by_consultation);
 }
 
 int iopf_kernel_policy(const char *name, struct iopf_policy_info *out)
@@ -190,8 +204,10 @@ int iopf_kernel_stat(const char *key, long long *value)
 	return err;
 }
 
-static int read_ejection(const char *seq, struct iopf_ejection_info *e)
+/* One ejection's files (@out: its struct iopf_ejection_info); -ENOENT if pushed out of the ring */
+static int read_ejection(const char *seq, void *out)
 {
+	struct iopf_ejection_info *e = out;
 	char dir[300];
 	unsigned long long v;
 	int err;
@@ -219,23 +235,6 @@ static int by_seq(const void *a, const void *b)
 
 int iopf_kernel_ejections(struct iopf_ejection_info *out, int max)
 {
-	char **names;
-	int i, n, got = 0, err = 0;
-
-	n = list_dir("ejections", &names);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && got < max; i++) {
-		err = read_ejection(names[i], &out[got]);
-		if (err == -ENOENT)
-			continue;	/* pushed out of the kernel's ring */
-		if (err)
-			break;
-		got++;
-	}
-	free_names(names, n);
-	if (err && err != -ENOENT)
-		return err;
-	qsort(out, got, sizeof(*out), by_seq);
-	return got;
+	return read_entries("ejections", read_ejection, out, sizeof(*out), max,
+			    by_seq);
 }

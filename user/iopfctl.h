@@ -80,6 +80,12 @@ int check_privilege(void);	/* CAP_SYS_ADMIN */
 int check_kernel(void);		/* the kernel's BTF has struct iopf_ops */
 /* Print the failure @err (-errno) of @what, a sysfs read; returns the EXIT_* */
 int kernel_error(int err, const char *what);
+/*
+ * The attached policy @name into *@p: EXIT_OK, or prints why not and
+ * returns EXIT_NO_KERNEL_SUPPORT (no /sys/kernel/iopf/), EXIT_NOT_ATTACHED
+ * or the EXIT_* of another failure to read it
+ */
+int find_policy(const char *name, struct iopf_policy_info *p);
 /* A policy name: 1 to IOPF_OPS_NAME_LEN - 1 of [A-Za-z0-9_.:-] */
 bool valid_name(const char *s);
 

@@ -41,6 +41,10 @@ elif build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | g
 	echo "ok - iopfctl without kernel support # SKIP this host's kernel has iopf-bpf"
 else
 	expect_exit 9 "iopfctl load on a kernel without iopf-bpf: exit 9" build/iopfctl load observe
+	for c in "replace a observe" "show a" "list" "unload a"; do
+		# shellcheck disable=SC2086 # the command's words
+		expect_exit 9 "iopfctl $c on a kernel without iopf-bpf: exit 9" build/iopfctl $c
+	done
 fi
 expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
