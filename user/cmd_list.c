@@ -5,11 +5,9 @@
  * built-in policies with their parameters; each as text or, with --json,
  * as one JSON document.  Times are ISO 8601 in UTC, with their zone (Z).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "iopf_kernel.h"
 #include "iopfctl.h"
@@ -147,14 +145,13 @@ int cmd_show(int argc, char **argv)
 		json_done(j);
 		return EXIT_OK;
 	}
-	snprintf(dir, sizeof(dir), "%s/%s/link", IOPF_PIN_ROOT, p.name);
 	printf("name:       %s\n", p.name);
 	printf("scope:      %s\n", strcmp(p.scope, "*") ? p.scope : "* (all devices)");
 	printf("order:      %llu\n", p.order);
 	printf("state:      %s\n", p.state);
 	printf("mode:       %s\n", p.mode);
 	printf("link:       %u\n", p.link_id);
-	printf("pinned:     %s\n", access(dir, F_OK) ? "-" : dir);
+	printf("pinned:     %s\n", pinned_link(p.name, dir) ?: "-");
 	printf("calls:      %llu\n", p.calls);
 	printf("obeyed:     %llu\n", p.obeyed);
 	printf("overridden: %llu\n", p.overridden);

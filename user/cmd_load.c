@@ -65,14 +65,10 @@ static void print_load_result(const char *what, const struct loaded *l,
 	struct json *j;
 
 	if (!json_output) {
-		if (!pinned)
-			printf("iopfctl: %s %s (%s)%s\n",
-			       strcmp(what, "attached") ? "would attach" : "attached",
-			       l->name, all ? "all devices" : scope,
-			       shadow ? " in shadow" : "");
-		else
-			printf("iopfctl: attached %s (%s)%s, pinned in %s\n", l->name,
-			       all ? "all devices" : scope, shadow ? " in shadow" : "", pinned);
+		printf("iopfctl: %s %s (%s)%s%s%s\n",
+		       strcmp(what, "attached") ? "would attach" : "attached",
+		       l->name, all ? "all devices" : scope, shadow ? " in shadow" : "",
+		       pinned ? ", pinned in " : "", pinned ?: "");
 		return;
 	}
 	j = json_new();

@@ -442,17 +442,22 @@ int remove_stale_pins(const char *name, struct name_list *names)
 
 /* ---- what list and stats show of a policy ---- */
 
+const char *pinned_link(const char *name, char buf[256])
+{
+	snprintf(buf, 256, "%s/%s/link", IOPF_PIN_ROOT, name);
+	return access(buf, F_OK) ? NULL : buf;
+}
+
 void print_policy_json(struct json *j, const struct iopf_policy_info *p)
 {
 	char dir[256];
 
-	snprintf(dir, sizeof(dir), "%s/%s/link", IOPF_PIN_ROOT, p->name);
 	json_str(j, "name", p->name);
 	json_str(j, "scope", p->scope);
 	json_num(j, "order", p->order);
 	json_str(j, "state", p->state);
 	json_num(j, "link_id", p->link_id);
-	json_str(j, "pinned", access(dir, F_OK) ? "" : dir);
+	json_str(j, "pinned", pinned_link(p->name, dir) ?: "");
 	json_str(j, "mode", p->mode);
 	json_num(j, "calls", p->calls);
 	json_num(j, "obeyed", p->obeyed);

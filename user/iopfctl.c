@@ -41,9 +41,17 @@ static const struct command {
 
 static int json_help(void);
 
+/* "NAME ARGS" of @c (its usage, after "iopfctl "), in @buf */
+static const char *command_usage(const struct command *c, char buf[256])
+{
+	snprintf(buf, 256, "%s%s%s", c->name, *c->args ? " " : "", c->args);
+	return buf;
+}
+
 int usage(FILE *f, int status)
 {
 	const struct command *c;
+	char line[256];
 
 	/* A command's own error: its usage line only */
 	if (f == stderr && current_usage) {
@@ -57,8 +65,8 @@ int usage(FILE *f, int status)
 	if (json_output)
 		return json_help();
 	for (c = commands; c->name; c++)
-		fprintf(f, "%s iopfctl %s%s%s\n", c == commands ? "usage:" : "      ",
-			c->name, *c->args ? " " : "", c->args);
+		fprintf(f, "%s iopfctl %s\n", c == commands ? "usage:" : "      ",
+			command_usage(c, line));
 	fprintf(f, "       iopfctl help [COMMAND] | COMMAND --help | --version\n"
 		"Options anywhere: --json (-j), --pretty (-p, JSON indented).\n"
 		"See iopfctl(8).\n");
@@ -80,23 +88,30 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* {"command": NAME, "usage": "iopfctl NAME ARGS"} of @c */
+static void command_json(struct json *j, const struct command *c)
+{
+	char line[256], full[272];
+
+	snprintf(full, sizeof(full), "iopfctl %s", command_usage(c, line));
+	json_begin_obj(j, NULL);
+	json_str(j, "command", c->name);
+	json_str(j, "usage", full);
+	json_end_obj(j);
+}
+
 /* One command's usage on stdout */
 static int command_help(const struct command *c)
 {
 	char line[256];
 	struct json *j;
 
-	snprintf(line, sizeof(line), "iopfctl %s%s%s", c->name,
-		 *c->args ? " " : "", c->args);
 	if (!json_output) {
-		printf("usage: %s\nSee iopfctl(8).\n", line);
+		printf("usage: iopfctl %s\nSee iopfctl(8).\n", command_usage(c, line));
 		return EXIT_OK;
 	}
 	j = json_new();
-	json_begin_obj(j, NULL);
-	json_str(j, "command", c->name);
-	json_str(j, "usage", line);
-	json_end_obj(j);
+	command_json(j, c);
 	json_done(j);
 	return EXIT_OK;
 }
@@ -105,18 +120,11 @@ static int command_help(const struct command *c)
 static int json_help(void)
 {
 	const struct command *c;
-	char line[256];
 	struct json *j = json_new();
 
 	json_begin_arr(j, NULL);
-	for (c = commands; c->name; c++) {
-		snprintf(line, sizeof(line), "iopfctl %s%s%s", c->name,
-			 *c->args ? " " : "", c->args);
-		json_begin_obj(j, NULL);
-		json_str(j, "command", c->name);
-		json_str(j, "usage", line);
-		json_end_obj(j);
-	}
+	for (c = commands; c->name; c++)
+		command_json(j, c);
 	json_end_arr(j);
 	json_done(j);
 	return EXIT_OK;
@@ -194,9 +202,7 @@ static int run(int argc, char **argv)
 		if (is_help(argv[i]))
 			return command_help(c);
 
-	snprintf(usage_line, sizeof(usage_line), "%s%s%s", c->name,
-		 *c->args ? " " : "", c->args);
-	current_usage = usage_line;
+	current_usage = command_usage(c, usage_line);
 	if (c->privileged) {
 		status = check_privilege();
 		if (status)

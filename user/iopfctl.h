@@ -173,6 +173,11 @@ void name_list_add(struct name_list *l, const char *name);
 void json_name_list(struct json *j, const char *key, const struct name_list *l);
 int remove_stale_pins(const char *name, struct name_list *names);
 
+/*
+ * IOPF_PIN_ROOT/@name/link in @buf if that pin exists (and this user may
+ * see it: the root is 0700), else NULL
+ */
+const char *pinned_link(const char *name, char buf[256]);
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
 
