@@ -236,6 +236,7 @@ PREFIX ?= /usr/local
 install: user
 	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 install-files
 
+IOPF_BT_TOOLS := iopfsnoop iopftop iopflat iopfpolicy
 install-files:
 	install -D -m 755 $(O)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
 	install -d $(DESTDIR)$(PREFIX)/lib/iopf-bpf/policies $(DESTDIR)$(PREFIX)/include/iopf \
@@ -244,10 +245,13 @@ install-files:
 	install -m 644 include/iopf/*.h $(DESTDIR)$(PREFIX)/include/iopf/
 	install -m 644 docs/examples/*.bpf.c $(DESTDIR)$(PREFIX)/share/iopf-bpf/examples/
 	install -m 755 tools/*.bt $(DESTDIR)$(PREFIX)/share/iopf-bpf/tools/
+	@# the tools' wrappers: one script, run as each name (tools/iopf-bt)
+	for t in $(IOPF_BT_TOOLS); do install -m 755 tools/iopf-bt $(DESTDIR)$(PREFIX)/sbin/$$t || exit 1; done
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
 		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
+	install -m 644 $(IOPF_BT_TOOLS:%=docs/%.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf
 

@@ -44,10 +44,15 @@ usr/include/iopf/iopf_common.bpf.h
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
 usr/sbin/iopf-policies
 usr/sbin/iopfctl
+usr/sbin/iopflat
+usr/sbin/iopfpolicy
+usr/sbin/iopfsnoop
+usr/sbin/iopftop
 usr/share/bash-completion/completions/iopfctl
 $(for f in docs/examples/*.bpf.c; do echo "usr/share/iopf-bpf/examples/${f#docs/examples/}"; done)
 $(for f in tools/*.bt; do echo "usr/share/iopf-bpf/tools/${f#tools/}"; done)
-usr/share/man/man8/iopfctl.8"
+usr/share/man/man8/iopfctl.8
+$(for t in iopfsnoop iopftop iopflat iopfpolicy; do echo "usr/share/man/man8/$t.8"; done)"
 have=$(cd "$root" && find . -type f | sed 's#^\./##' | sort)
 [ "$have" = "$(sort <<<"$want")" ]; tap_result $? "install: exactly the expected files" "$(diff <(sort <<<"$want") <(echo "$have"))"
 grep -q '^ExecStart=/usr/sbin/iopf-policies' "$root/etc/systemd/system/iopf-policies.service"
@@ -56,4 +61,7 @@ tap_result $? "install: the unit runs the service from PREFIX" "$(grep Exec "$ro
 	"$root/usr/sbin/iopfctl" -j policies | jq -e 'length == 5' >/dev/null
 tap_result $? "install: the installed iopfctl runs (--version, policies)"
 [ -x "$root/usr/share/iopf-bpf/tools/iopfsnoop.bt" ]; tap_result $? "install: the bpftrace tools are executable"
+out=$(BPFTRACE=echo "$root/usr/sbin/iopftop" -d iommufd_mock0 -P none 2 3 2>&1)
+[ "$out" = "$root/usr/sbin/../share/iopf-bpf/tools/iopftop.bt iommufd_mock0 4294967295 2 3" ]
+tap_result $? "install: the installed wrappers run the installed .bt programs" "$out"
 tap_done
