@@ -126,13 +126,15 @@ $(tail -n 5 "$T/$t.out")
 done
 for t in "${!PID[@]}"; do wait "${PID[$t]}"; done
 [ -n "$stopped" ]; tap_result $? "the tools stopped on SIGTERM" "$hung"
-# The samples of docs/tracing.md
-for t in snoop top lat policy; do
+# The samples of docs/tracing.md: build/vm/results/ on the host
+samples=/run/results/tracing-samples.txt
+[ -d /run/results ] || samples=$T/samples.txt
+for t in snoop top lat policy top_d_none; do
 	echo "=== ${CMD[$t]}"
 	cat "$T/$t.out"
-done >build/tracing-samples.txt
-echo "=== iopf-fire" >>build/tracing-samples.txt
-echo "$mix" >>build/tracing-samples.txt
+done >$samples
+echo "=== iopf-fire" >>$samples
+echo "$mix" >>$samples
 
 lines() {	# lines FILE ERE: how many lines of FILE match
 	grep -cE "$2" "$T/$1.out"
@@ -240,6 +242,7 @@ done
 # (7.3, 2026-12-03; not understood), where -c ends it with the command
 # (which bpftrace splits at spaces, without a shell: a script).  The .bt
 # itself, with its positional parameters: every device, every PASID.
+$I unload --all >/dev/null 2>&1
 cat >$T/eject.sh <<EJEOF
 cd $PWD
 exec ${IOPF_FIRE:-build/iopf-fire} --devices 2 \\
