@@ -19,20 +19,6 @@ static void print_policy_row(const struct iopf_policy_info *p)
 	       p->calls, p->obeyed, p->overridden, p->shadowed);
 }
 
-/* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
-static const char *iso_time(unsigned long long ns, char buf[32])
-{
-	time_t t = ns / 1000000000ULL;
-	struct tm tm;
-	size_t len;
-
-	if (!gmtime_r(&t, &tm))
-		return "?";
-	len = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, 32 - len, ".%03lluZ", ns / 1000000ULL % 1000);
-	return buf;
-}
-
 static void ejection_json(struct json *j, const char *key,
 			  const struct iopf_ejection_info *e)
 {
