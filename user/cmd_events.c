@@ -44,23 +44,6 @@ static unsigned long long clock_ns(clockid_t id)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* "none" without a PASID, as iopfctl prints it everywhere; else hex */
-static const char *pasid_text(bool valid, __u32 pasid, char buf[16])
-{
-	if (!valid)
-		return "none";
-	snprintf(buf, 16, "%#x", pasid);
-	return buf;
-}
-
-static void json_pasid(struct json *j, bool valid, __u32 pasid)
-{
-	if (valid)
-		json_unum(j, "pasid", pasid);
-	else
-		json_null(j, "pasid");
-}
-
 /* Common head of every event: its time and type */
 static struct json *begin(unsigned long long ktime_ns, const char *type)
 {

@@ -58,7 +58,9 @@ static int read_rows(int map_fd)
 	int nr_cpus = libbpf_num_possible_cpus(), i, k, c;
 	struct iopfctl_top_key key, next;
 	struct iopfctl_top_counts *percpu;
+	__u64 *t, *d;
 	void *cur = NULL;
+	struct row *r;
 
 	percpu = calloc(nr_cpus, sizeof(*percpu));
 	if (!percpu)
@@ -71,9 +73,9 @@ static int read_rows(int map_fd)
 		cur = &key;
 		if (bpf_map_lookup_elem(map_fd, &key, percpu))
 			continue;	/* evicted meanwhile */
-		struct row *r = &rows[nr_rows++];
-		__u64 *t = (__u64 *)&r->total, *d = (__u64 *)&r->delta;
-
+		r = &rows[nr_rows++];
+		t = (__u64 *)&r->total;
+		d = (__u64 *)&r->delta;
 		memset(r, 0, sizeof(*r));
 		r->key = key;
 		for (c = 0; c < nr_cpus; c++)
@@ -143,10 +145,7 @@ static void print_json(const char *when, double seconds)
 		json_begin_arr(j, "pasids");
 		for (k = i; k < nr_rows && !strcmp(rows[k].key.dev, rows[i].key.dev); k++) {
 			json_begin_obj(j, NULL);
-			if (rows[k].key.pasid == IOPFCTL_NO_PASID)
-				json_null(j, "pasid");
-			else
-				json_unum(j, "pasid", rows[k].key.pasid);
+			json_pasid(j, rows[k].key.pasid != IOPFCTL_NO_PASID, rows[k].key.pasid);
 			json_counts(j, "per_second", &rows[k].delta, 1 / seconds);
 			json_counts(j, "totals", &rows[k].total, 0);
 			json_end_obj(j);
@@ -186,11 +185,9 @@ static void print_table(const char *when, double seconds, bool tty)
 		if (k - i > 1)
 			print_row(rows[i].key.dev, "all", &delta, seconds);
 		for (k = i; k < nr_rows && !strcmp(rows[k].key.dev, rows[i].key.dev); k++) {
-			if (rows[k].key.pasid == IOPFCTL_NO_PASID)
-				snprintf(pasid, sizeof(pasid), "none");
-			else
-				snprintf(pasid, sizeof(pasid), "%#x", rows[k].key.pasid);
-			print_row(rows[k].key.dev, pasid, &rows[k].delta, seconds);
+			print_row(rows[k].key.dev,
+				  pasid_text(rows[k].key.pasid != IOPFCTL_NO_PASID, rows[k].key.pasid, pasid),
+				  &rows[k].delta, seconds);
 		}
 	}
 	if (!tty)
@@ -265,12 +262,8 @@ int cmd_top(int argc, char **argv)
 			status = fail(EXIT_KERNEL_ERROR, "reading the counters: %s", strerror(-err));
 			break;
 		}
-		{
-			struct timespec rt;
-
-			clock_gettime(CLOCK_REALTIME, &rt);
-			iso_time(rt.tv_sec * 1000000000ULL + rt.tv_nsec, when);
-		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		iso_time(ts.tv_sec * 1000000000ULL + ts.tv_nsec, when);
 		if (json_output)
 			print_json(when, now - last);
 		else

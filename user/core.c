@@ -479,3 +479,19 @@ const char *iso_time(unsigned long long ns, char buf[32])
 	snprintf(buf + len, 32 - len, ".%03lluZ", ns / 1000000ULL % 1000);
 	return buf;
 }
+
+const char *pasid_text(bool valid, unsigned int pasid, char buf[16])
+{
+	if (!valid)
+		return "none";
+	snprintf(buf, 16, "%#x", pasid);
+	return buf;
+}
+
+void json_pasid(struct json *j, bool valid, unsigned int pasid)
+{
+	if (valid)
+		json_unum(j, "pasid", pasid);
+	else
+		json_null(j, "pasid");
+}

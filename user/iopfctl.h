@@ -182,6 +182,12 @@ int remove_stale_pins(const char *name, struct name_list *names);
 const char *pinned_link(const char *name, char buf[256]);
 /* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
 const char *iso_time(unsigned long long ns, char buf[32]);
+/*
+ * A PASID as every command prints it: "none" (JSON null) for a request
+ * without one, else hex (a JSON number)
+ */
+const char *pasid_text(bool valid, unsigned int pasid, char buf[16]);
+void json_pasid(struct json *j, bool valid, unsigned int pasid);
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
 
