@@ -98,17 +98,22 @@ static int on_event(void *ctx, void *data, size_t size)
 		printf(" policy=%s", e->name);
 	switch (e->type) {
 	case IOPFCTL_EV_ATTACH:
+		if (j) {
+			json_str(j, "scope", scope);
+			json_unum(j, "order", e->order);
+		} else {
+			printf(" scope=%s order=%u", scope, e->order);
+		}
+		break;
 	case IOPFCTL_EV_REPLACE:
 		if (j) {
-			if (e->type == IOPFCTL_EV_REPLACE)
-				json_str(j, "old", e->old);
+			json_str(j, "old", e->old);
 			json_str(j, "scope", scope);
 			json_unum(j, "order", e->order);
 			json_unum(j, "link_id", e->link_id);
 		} else {
-			if (e->type == IOPFCTL_EV_REPLACE)
-				printf(" old=%s", e->old);
-			printf(" scope=%s order=%u link=%u", scope, e->order, e->link_id);
+			printf(" old=%s scope=%s order=%u link=%u", e->old, scope, e->order,
+			       e->link_id);
 		}
 		break;
 	case IOPFCTL_EV_EJECT:

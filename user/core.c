@@ -483,7 +483,7 @@ const char *iso_time(unsigned long long ns, char buf[32])
 const char *pasid_text(bool valid, unsigned int pasid, char buf[16])
 {
 	if (!valid)
-		return "none";
+		return "-";
 	snprintf(buf, 16, "%#x", pasid);
 	return buf;
 }

@@ -183,8 +183,8 @@ const char *pinned_link(const char *name, char buf[256]);
 /* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
 const char *iso_time(unsigned long long ns, char buf[32]);
 /*
- * A PASID as every command prints it: "none" (JSON null) for a request
- * without one, else hex (a JSON number)
+ * A PASID as every command and the bpftrace tools print it: "-" (JSON null)
+ * for a request without one, else hex (a JSON number)
  */
 const char *pasid_text(bool valid, unsigned int pasid, char buf[16]);
 void json_pasid(struct json *j, bool valid, unsigned int pasid);

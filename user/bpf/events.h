@@ -23,7 +23,8 @@ enum iopfctl_event_type {
  * @ktime_ns: CLOCK_MONOTONIC when it fired
  * @type: enum iopfctl_event_type
  * @order: attach order (attach, replace)
- * @link_id: the policy's BPF link (attach, replace, detach)
+ * @link_id: the policy's BPF link (replace, detach; an attach comes before
+ *	the link has its ID)
  * @kind: enum iopf_exit_kind (eject, detach)
  * @reason: its name, as sysfs gives it (eject, detach)
  * @action: the refused action's name, or its number (eject)

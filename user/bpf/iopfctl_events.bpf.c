@@ -35,7 +35,7 @@ static __always_inline struct iopfctl_event *new_event(__u32 type, const char *n
 }
 
 SEC("tp_btf/iopf_policy_attach")
-int BPF_PROG(on_attach, const char *name, const char *scope, u32 order, u32 link_id)
+int BPF_PROG(on_attach, const char *name, const char *scope, u32 order)
 {
 	struct iopfctl_event *e = new_event(IOPFCTL_EV_ATTACH, name);
 
@@ -43,7 +43,6 @@ int BPF_PROG(on_attach, const char *name, const char *scope, u32 order, u32 link
 		return 0;
 	bpf_probe_read_kernel_str(e->dev, sizeof(e->dev), scope);
 	e->order = order;
-	e->link_id = link_id;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -1057,7 +1057,7 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		}
 		WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies + 1);
 		trace_iopf_policy_attach(ops->name, iopf_bpf_scope_name(p),
-					 p->order, link->id);
+					 p->order);
 	}
 	mutex_unlock(&iopf_bpf_lock);
 	if (dead) {

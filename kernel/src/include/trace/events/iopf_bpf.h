@@ -75,21 +75,21 @@ TRACE_EVENT(iopf_decision,
  * departing device for IOPF_EXIT_DEV_REMOVED; @pasid 0 without a PASID),
  * detached (taken off the lists: its link detached or released, or, with
  * @kind its ejection's, an ejected policy reaped).  @scope is the device a
- * policy is scoped to, "" for all devices; @link_id the BPF link's ID.
+ * policy is scoped to, "" for all devices; @link_id the BPF link's ID,
+ * which an attach cannot give: the core numbers the link only after .reg()
+ * returns (bpf_link_settle()).
  */
 TRACE_EVENT(iopf_policy_attach,
-	    TP_PROTO(const char *name, const char *scope, u32 order, u32 link_id),
-	    TP_ARGS(name, scope, order, link_id),
+	    TP_PROTO(const char *name, const char *scope, u32 order),
+	    TP_ARGS(name, scope, order),
 	    TP_STRUCT__entry(__string(name, name)
 			     __string(scope, scope)
-			     __field(u32, order)
-			     __field(u32, link_id)),
+			     __field(u32, order)),
 	    TP_fast_assign(__assign_str(name);
 			   __assign_str(scope);
-			   __entry->order = order;
-			   __entry->link_id = link_id;),
-	    TP_printk("policy=%s scope=%s order=%u link=%u", __get_str(name),
-		      __get_str(scope), __entry->order, __entry->link_id)
+			   __entry->order = order;),
+	    TP_printk("policy=%s scope=%s order=%u", __get_str(name),
+		      __get_str(scope), __entry->order)
 );
 
 TRACE_EVENT(iopf_policy_replace,
