@@ -1,21 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * storm_guard: a per-device token bucket for page request groups.
+ * storm_guard: a token bucket for page request groups per device and PASID.
  *
- * Each device may have `rate` groups per second handled, with bursts of
- * up to `burst`; beyond that its groups are answered at once (INVALID, or
- * FAILURE with answer_failure=1) and counted, so a device in a fault storm cannot
- * starve the handlers, and the other devices, of service.  Partial
- * requests are not limited (they are capped by partial_cap).
+ * Each PASID of a device (and the device's requests without a PASID) may
+ * have `rate` groups per second handled, with bursts of up to `burst`;
+ * beyond that its groups are answered at once (INVALID, or FAILURE with
+ * answer_failure=1) and counted, so a device or a PASID in a fault storm
+ * (one guest's, say, where PASIDs are handed to guests) cannot starve the
+ * handlers, or the other PASIDs and devices, of service.  With per_pasid=0
+ * one bucket serves the whole device.  Partial requests are not limited
+ * (they are capped by partial_cap).
  *
  * Parameters:
  *   rate=N    groups per second per device (default 1000)
  *   burst=N   bucket size (default 100)
+ *   per_pasid=0|1  one bucket per PASID (default 1) or per device (0)
  *   answer_failure=0|1  answer FAILURE instead of INVALID (default 0); FAILURE makes
  *             a PCIe function disable PRI until reset: use it only to stop
  *             a device for good.  A VF's groups are answered INVALID all
  *             the same (the kernel refuses FAILURE for a VF).
- * Counters: per device, passed and shed groups; shed_total.
+ * Counters: per bucket, passed and shed groups; shed_total.  A bucket's key
+ * is the device and the PASID, 4294967295 (0xffffffff) for requests without
+ * a PASID, or for the whole device with per_pasid=0.
  */
 #include "iopf_common.bpf.h"
 
@@ -24,6 +30,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u64 rate = 1000;
 const volatile __u64 burst = 100;
 const volatile bool answer_failure;
+const volatile bool per_pasid = true;
 
 struct storm_bucket {
 	struct bpf_spin_lock lock;
@@ -36,7 +43,7 @@ struct storm_bucket {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
-	__type(key, char[IOPF_DEV_NAME_LEN]);
+	__type(key, struct iopf_match);
 	__type(value, struct storm_bucket);
 } buckets SEC(".maps");
 
@@ -45,7 +52,7 @@ __u64 shed_total;
 SEC("struct_ops")
 int BPF_PROG(storm_guard_decide, IOPF_DECIDE_ARGS)
 {
-	char name[IOPF_DEV_NAME_LEN] = {};
+	struct iopf_match key = {};
 	struct storm_bucket *b, fresh = {};
 	__u64 now = bpf_ktime_get_ns(), cap = burst * 1000000000ULL;
 	bool allow;
@@ -54,13 +61,14 @@ int BPF_PROG(storm_guard_decide, IOPF_DECIDE_ARGS)
 	if (!iopf_last(req))
 		return IOPF_ACT_DEFAULT;
 
-	iopf_dev_name(name, dn);
-	b = bpf_map_lookup_elem(&buckets, name);
+	iopf_dev_name(key.dev, dn);
+	key.pasid = per_pasid && iopf_has_pasid(req) ? req->pasid : IOPF_ANY_PASID;
+	b = bpf_map_lookup_elem(&buckets, &key);
 	if (!b) {
 		fresh.tokens_x1e9 = cap;
 		fresh.last_ns = now;
-		bpf_map_update_elem(&buckets, name, &fresh, BPF_NOEXIST);
-		b = bpf_map_lookup_elem(&buckets, name);
+		bpf_map_update_elem(&buckets, &key, &fresh, BPF_NOEXIST);
+		b = bpf_map_lookup_elem(&buckets, &key);
 		if (!b)
 			return IOPF_ACT_DEFAULT;
 	}

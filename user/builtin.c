@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "iopfctl.h"
+#include "audit.skel.h"
 #include "observe.skel.h"
 #include "partial_cap.skel.h"
 #include "pasid_fallback.skel.h"
@@ -17,9 +18,15 @@ static const struct builtin_param quarantine_params[] = {
 };
 
 static const struct builtin_param storm_guard_params[] = {
-	{ "rate=N", "groups per second handled per device (default 1000)" },
+	{ "rate=N", "groups per second handled per PASID (or device) (default 1000)" },
 	{ "burst=N", "bucket size (default 100)" },
 	{ "answer_failure=0|1", "answer FAILURE instead of INVALID: the device disables PRI (default 0)" },
+	{ "per_pasid=0|1", "one bucket per device and PASID (1, default) or per device (0)" },
+	{ NULL }
+};
+
+static const struct builtin_param audit_params[] = {
+	{ "last_only=0|1", "record only a group's last request (default 0)" },
 	{ NULL }
 };
 
@@ -34,12 +41,14 @@ const struct builtin builtins[] = {
 	  observe__elf_bytes, no_params },
 	{ "quarantine", "answer INVALID at once for denied devices or (device, PASID) pairs",
 	  quarantine__elf_bytes, quarantine_params },
-	{ "storm_guard", "per-device token bucket: groups beyond the rate are answered at once",
+	{ "storm_guard", "token bucket per device and PASID: groups beyond the rate are answered at once",
 	  storm_guard__elf_bytes, storm_guard_params },
 	{ "pasid_fallback", "route faults of PASIDs without a handle to the device's RID handle",
 	  pasid_fallback__elf_bytes, no_params },
 	{ "partial_cap", "drop partial requests past a limit per device and group id",
 	  partial_cap__elf_bytes, partial_cap_params },
+	{ "audit", "write every request it is asked about to a ring buffer for iopfctl events; never decide",
+	  audit__elf_bytes, audit_params },
 	{ NULL }
 };
 

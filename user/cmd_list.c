@@ -19,20 +19,6 @@ static void print_policy_row(const struct iopf_policy_info *p)
 	       p->calls, p->obeyed, p->overridden, p->shadowed);
 }
 
-/* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
-static const char *iso_time(unsigned long long ns, char buf[32])
-{
-	time_t t = ns / 1000000000ULL;
-	struct tm tm;
-	size_t len;
-
-	if (!gmtime_r(&t, &tm))
-		return "?";
-	len = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, 32 - len, ".%03lluZ", ns / 1000000ULL % 1000);
-	return buf;
-}
-
 static void ejection_json(struct json *j, const char *key,
 			  const struct iopf_ejection_info *e)
 {
@@ -45,7 +31,8 @@ static void ejection_json(struct json *j, const char *key,
 	json_str(j, "action", e->action);
 	json_str(j, "message", e->msg);
 	json_str(j, "device", e->device);
-	json_num(j, "pasid", e->pasid);
+	/* The kernel records PASID 0 (IOMMU_NO_PASID) for a request without one */
+	json_pasid(j, e->pasid, e->pasid);
 	json_unum(j, "time_ns", e->time_ns);
 	json_str(j, "time", iso_time(e->time_ns, when));
 	json_end_obj(j);
@@ -54,17 +41,17 @@ static void ejection_json(struct json *j, const char *key,
 static void ejection_text(const struct iopf_ejection_info *e)
 {
 	const char *dev = e->device[0] ? e->device : "-";
-	char when[32];
+	char when[32], pasid[16];
 
 	iso_time(e->time_ns, when);
 	if (e->msg[0])
-		printf("  %s %s: %s: \"%s\" (device %s, pasid %#x)\n", when,
-		       e->name, e->reason, e->msg, dev, e->pasid);
+		printf("  %s %s: %s: \"%s\" (device %s, pasid %s)\n", when,
+		       e->name, e->reason, e->msg, dev, pasid_text(e->pasid, e->pasid, pasid));
 	else if (!strcmp(e->action, "default"))
 		printf("  %s %s: %s (device %s)\n", when, e->name, e->reason, dev);
 	else
-		printf("  %s %s: %s (decide returned %s, device %s, pasid %#x)\n",
-		       when, e->name, e->reason, e->action, dev, e->pasid);
+		printf("  %s %s: %s (decide returned %s, device %s, pasid %s)\n",
+		       when, e->name, e->reason, e->action, dev, pasid_text(e->pasid, e->pasid, pasid));
 }
 
 int cmd_list(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/capability.h>
 #include <sys/file.h>
@@ -463,4 +464,34 @@ void print_policy_json(struct json *j, const struct iopf_policy_info *p)
 	json_num(j, "obeyed", p->obeyed);
 	json_num(j, "overridden", p->overridden);
 	json_num(j, "shadowed", p->shadowed);
+}
+
+/* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
+const char *iso_time(unsigned long long ns, char buf[32])
+{
+	time_t t = ns / 1000000000ULL;
+	struct tm tm;
+	size_t len;
+
+	if (!gmtime_r(&t, &tm))
+		return "?";
+	len = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + len, 32 - len, ".%03lluZ", ns / 1000000ULL % 1000);
+	return buf;
+}
+
+const char *pasid_text(bool valid, unsigned int pasid, char buf[16])
+{
+	if (!valid)
+		return "-";
+	snprintf(buf, 16, "%#x", pasid);
+	return buf;
+}
+
+void json_pasid(struct json *j, bool valid, unsigned int pasid)
+{
+	if (valid)
+		json_unum(j, "pasid", pasid);
+	else
+		json_null(j, "pasid");
 }

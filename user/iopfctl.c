@@ -36,6 +36,8 @@ static const struct command {
 	{ "stats", cmd_stats, true, "NAME [--watch SECONDS]" },
 	{ "unload", cmd_unload, true, "NAME|--all" },
 	{ "policies", cmd_policies, false, "" },
+	{ "events", cmd_events, true, "[--count N]" },
+	{ "top", cmd_top, true, "[--interval SECONDS] [--count N]" },
 	{ }
 };
 

@@ -53,6 +53,8 @@ int cmd_policies(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_replace(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* ---- core.c ---- */
 
@@ -178,6 +180,14 @@ int remove_stale_pins(const char *name, struct name_list *names);
  * see it: the root is 0700), else NULL
  */
 const char *pinned_link(const char *name, char buf[256]);
+/* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
+const char *iso_time(unsigned long long ns, char buf[32]);
+/*
+ * A PASID as every command and the bpftrace tools print it: "-" (JSON null)
+ * for a request without one, else hex (a JSON number)
+ */
+const char *pasid_text(bool valid, unsigned int pasid, char buf[16]);
+void json_pasid(struct json *j, bool valid, unsigned int pasid);
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
 
@@ -221,6 +231,7 @@ void json_end_arr(struct json *j);
 void json_str(struct json *j, const char *key, const char *value);
 void json_num(struct json *j, const char *key, long long value);
 void json_unum(struct json *j, const char *key, unsigned long long value);
+void json_fixed(struct json *j, const char *key, double value, int decimals);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 void json_put_string(const char *s);

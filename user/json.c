@@ -104,6 +104,13 @@ void json_unum(struct json *j, const char *key, unsigned long long value)
 	printf("%llu", value);
 }
 
+/* @value with @decimals digits after the point */
+void json_fixed(struct json *j, const char *key, double value, int decimals)
+{
+	next(j, key);
+	printf("%.*f", decimals, value);
+}
+
 void json_bool(struct json *j, const char *key, bool value)
 {
 	next(j, key);

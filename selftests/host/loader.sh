@@ -41,7 +41,7 @@ elif build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | g
 	echo "ok - iopfctl without kernel support # SKIP this host's kernel has iopf-bpf"
 else
 	expect_exit 9 "iopfctl load on a kernel without iopf-bpf: exit 9" build/iopfctl load observe
-	for c in "replace a observe" "show a" "list" "unload a"; do
+	for c in "replace a observe" "show a" "list" "unload a" "events" "top"; do
 		# shellcheck disable=SC2086 # the command's words
 		expect_exit 9 "iopfctl $c on a kernel without iopf-bpf: exit 9" build/iopfctl $c
 	done
@@ -50,7 +50,8 @@ expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
 out=$(build/iopfctl --version)
 [ "$out" = "iopfctl $(cat VERSION)" ]; tap_result $? "iopfctl --version prints VERSION's" "$out"
-for c in load replace list show stats unload policies; do
+commands="load replace list show stats unload policies events top"
+for c in $commands; do
 	out=$(build/iopfctl help $c)
 	rc=$?
 	line=$(head -n 1 <<<"$out")
@@ -78,6 +79,8 @@ expect_match '--foreground' "completion: load options" "$(complete_words iopfctl
 [ "$(complete_words iopfctl rep)" = replace ]; tap_result $? "completion: replace" "$(complete_words iopfctl rep)"
 expect_match 'quarantine' "completion: built-in policies after replace NAME" "$(complete_words iopfctl replace fence qu)"
 expect_match '--set' "completion: replace options" "$(complete_words iopfctl replace fence quarantine --s)"
+[ "$(complete_words iopfctl ev)" = events ]; tap_result $? "completion: events" "$(complete_words iopfctl ev)"
+[ "$(complete_words iopfctl top --i)" = --interval ]; tap_result $? "completion: top options" "$(complete_words iopfctl top --i)"
 expect_exit 1 "iopfctl replace without an object: exit 1" build/iopfctl replace fence
 out=$(build/iopfctl policies --json)
 expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
@@ -92,7 +95,8 @@ tap_result $? "json: -p before the command: indented JSON that parses" "$(head -
 tap_result $? "json: -j before and --json after the command: the same document"
 js=$(build/iopfctl -j help show)
 [ "$(jq -r .usage <<<"$js")" = "iopfctl show NAME" ]; tap_result $? "json: help show: its usage as {\"usage\": ...}" "$js"
-[ "$(build/iopfctl --help --json | jq length)" = 7 ]; tap_result $? "json: --help: every command's usage" "$(build/iopfctl --help --json)"
+[ "$(build/iopfctl --help --json | jq -r '[.[].command] | join(" ")')" = "$commands" ]
+tap_result $? "json: --help: every command's usage" "$(build/iopfctl --help --json)"
 js=$(build/iopfctl --json frobnicate 2>/tmp/iopfctl-host.err); rc=$?
 [ $rc = 1 ] && jq -e '.error | test("unknown command")' >/dev/null <<<"$js" && [ ! -s /tmp/iopfctl-host.err ]
 tap_result $? "json: unknown command: exit 1, the error on stdout only" "exit $rc: $js / $(cat /tmp/iopfctl-host.err)"
@@ -106,7 +110,7 @@ if [ ! -e /sys/kernel/iopf ]; then
 else
 	echo "ok - json: load without kernel support # SKIP this host's kernel has iopf-bpf"
 fi
-for c in "list x" "policies x" "show" "show a b" "unload" "stats" "--version x"; do
+for c in "list x" "policies x" "show" "show a b" "unload" "stats" "--version x" "events x" "top x"; do
 	# shellcheck disable=SC2086 # the command's words
 	build/iopfctl $c >/dev/null 2>&1
 	rc=$?

@@ -140,6 +140,27 @@ expect_match 'handler=3 .*success=3 invalid=0' "storm_guard: the other device is
 st=$($I stats storm_guard)
 expect_match "^  shed_total +$inv0\$" "storm_guard counted what it shed" "$st"
 $I unload storm_guard >/dev/null
+# One bucket per device and PASID: PASID 1's storm does not shed PASID 2's
+# groups on the same device; with per_pasid=0 it does (one bucket)
+for mode in 1 0; do
+	out=$($FIRE --setup "$I load storm_guard --set rate=1 --set burst=5 --set per_pasid=$mode >/dev/null" \
+		0:storm:count=40:pasid=1 0:storm:count=3:pasid=2:grpid=100)
+	d0=$(device_line 0 "$out")
+	js=$($I stats storm_guard --json)
+	$I unload storm_guard >/dev/null
+	if [ $mode = 1 ]; then
+		jq -e '[.maps.buckets[] | select(.key.pasid == 2)] | length == 1 and .[0].value.passed == 3 and (.[0].value.shed // 0) == 0' >/dev/null <<<"$js"
+		tap_result $? "storm_guard: per PASID: PASID 2's 3 groups all passed beside PASID 1's storm" "$js"
+		jq -e '[.maps.buckets[] | select(.key.pasid == 1)] | length == 1 and .[0].value.passed + .[0].value.shed == 40' >/dev/null <<<"$js"
+		tap_result $? "storm_guard: per PASID: PASID 1's bucket took its 40 groups" "$js"
+	else
+		jq -e '[.maps.buckets[]] | length == 1 and .[0].key.pasid == 4294967295 and .[0].value.passed + .[0].value.shed == 43' >/dev/null <<<"$js"
+		tap_result $? "storm_guard: per_pasid=0: one bucket for the whole device took its 43 groups" "$js"
+	fi
+	inv=$(field invalid "$d0")
+	jq -e "[.maps.buckets[].value.shed // 0] | add == $inv" >/dev/null <<<"$js"
+	tap_result $? "storm_guard: per_pasid=$mode: the buckets shed what the device saw answered INVALID" "$d0 / $js"
+done
 
 # --- pasid_fallback (the mock acting like Intel/AMD/SMMUv3) ---
 out=$($FIRE --real-driver 0:last:pasid=0x42:grpid=1)

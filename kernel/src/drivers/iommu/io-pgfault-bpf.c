@@ -297,6 +297,9 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	spin_unlock(&iopf_bpf_ejections_lock);
 
 	this_cpu_inc(iopf_bpf_stats.ejected);
+	trace_iopf_policy_eject(p->ops->name, kind, iopf_bpf_exit_name(kind),
+				iopf_bpf_action_name(action, num),
+				info->dev_name, pasid, info->msg);
 	if (kind == IOPF_EXIT_SELF)
 		pr_info("policy %s ejected itself: %s (device %s, pasid %#x)\n",
 			p->ops->name, info->msg, info->dev_name, pasid);
@@ -309,6 +312,14 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 			p->ops->name, iopf_exit_names[kind],
 			iopf_bpf_action_name(action, num), info->dev_name, pasid);
 	schedule_work(&iopf_bpf_reap_work);
+}
+
+/* Why @p stops if it stops now: an ejection's reason, or detached */
+static u32 iopf_bpf_exit_kind(struct iopf_bpf_policy *p)
+{
+	/* iopf_bpf_eject() marks it dead and sets the reason under the lock */
+	guard(spinlock)(&iopf_bpf_ejections_lock);
+	return p->exit_info.kind;
 }
 
 /* See bpf_iopf_eject(): the policy being called gives up */
@@ -913,6 +924,12 @@ static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
 	return p;
 }
 
+/* The device @p is scoped to, "" if it applies to all devices */
+static const char *iopf_bpf_scope_name(const struct iopf_bpf_policy *p)
+{
+	return p->dev ? dev_name(p->dev) : "";
+}
+
 static void iopf_bpf_policy_free(struct iopf_bpf_policy *p)
 {
 	put_device(p->dev);
@@ -939,11 +956,16 @@ static struct device *iopf_bpf_get_device(const char *name)
 /* Take @p off the lists; the caller stops it once iopf_bpf_lock is dropped */
 static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 {
+	u32 kind;
+
 	lockdep_assert_held(&iopf_bpf_lock);
 	/* Why it was ejected shows in sysfs before it is seen gone */
 	if (test_bit(0, &p->dead))
 		iopf_bpf_sysfs_sync_ejections();
 	iopf_bpf_sysfs_del(p);
+	kind = iopf_bpf_exit_kind(p);
+	trace_iopf_policy_detach(p->ops->name, iopf_bpf_scope_name(p),
+				 p->link->id, kind, iopf_bpf_exit_name(kind));
 	list_del_rcu(&p->node);
 	if (p->dev) {
 		hlist_del_rcu(&p->dev_node);
@@ -1034,6 +1056,8 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global + 1);
 		}
 		WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies + 1);
+		trace_iopf_policy_attach(ops->name, iopf_bpf_scope_name(p),
+					 p->order);
 	}
 	mutex_unlock(&iopf_bpf_lock);
 	if (dead) {
@@ -1120,6 +1144,9 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 		list_replace_rcu(&old->node, &p->node);
 		if (p->dev)
 			hlist_replace_rcu(&old->dev_node, &p->dev_node);
+		trace_iopf_policy_replace(old->ops->name, ops->name,
+					  iopf_bpf_scope_name(p), p->order,
+					  link->id);
 	}
 	mutex_unlock(&iopf_bpf_lock);
 	if (ret) {

@@ -66,6 +66,93 @@ TRACE_EVENT(iopf_decision,
 				       { IOPF_DECISION_SHADOW, "shadow" }))
 );
 
+/*
+ * A policy's life, for iopfctl events: attached (its link created),
+ * replaced (a link update put @name in @old's place), ejected (refused by
+ * the kernel, over time, its device gone, or by itself: @kind an enum
+ * iopf_exit_kind, @reason its name as sysfs gives it, @action the refused
+ * one's name or number; @dev and @pasid those of the request that caused it, the
+ * departing device for IOPF_EXIT_DEV_REMOVED; @pasid 0 without a PASID),
+ * detached (taken off the lists: its link detached or released, or, with
+ * @kind its ejection's, an ejected policy reaped).  @scope is the device a
+ * policy is scoped to, "" for all devices; @link_id the BPF link's ID,
+ * which an attach cannot give: the core numbers the link only after .reg()
+ * returns (bpf_link_settle()).
+ */
+TRACE_EVENT(iopf_policy_attach,
+	    TP_PROTO(const char *name, const char *scope, u32 order),
+	    TP_ARGS(name, scope, order),
+	    TP_STRUCT__entry(__string(name, name)
+			     __string(scope, scope)
+			     __field(u32, order)),
+	    TP_fast_assign(__assign_str(name);
+			   __assign_str(scope);
+			   __entry->order = order;),
+	    TP_printk("policy=%s scope=%s order=%u", __get_str(name),
+		      __get_str(scope), __entry->order)
+);
+
+TRACE_EVENT(iopf_policy_replace,
+	    TP_PROTO(const char *old, const char *name, const char *scope,
+		     u32 order, u32 link_id),
+	    TP_ARGS(old, name, scope, order, link_id),
+	    TP_STRUCT__entry(__string(old, old)
+			     __string(name, name)
+			     __string(scope, scope)
+			     __field(u32, order)
+			     __field(u32, link_id)),
+	    TP_fast_assign(__assign_str(old);
+			   __assign_str(name);
+			   __assign_str(scope);
+			   __entry->order = order;
+			   __entry->link_id = link_id;),
+	    TP_printk("old=%s policy=%s scope=%s order=%u link=%u",
+		      __get_str(old), __get_str(name), __get_str(scope),
+		      __entry->order, __entry->link_id)
+);
+
+TRACE_EVENT(iopf_policy_eject,
+	    TP_PROTO(const char *name, u32 kind, const char *reason,
+		     const char *action, const char *dev, u32 pasid,
+		     const char *msg),
+	    TP_ARGS(name, kind, reason, action, dev, pasid, msg),
+	    TP_STRUCT__entry(__string(name, name)
+			     __field(u32, kind)
+			     __string(reason, reason)
+			     __string(action, action)
+			     __string(dev, dev)
+			     __field(u32, pasid)
+			     __string(msg, msg)),
+	    TP_fast_assign(__assign_str(name);
+			   __entry->kind = kind;
+			   __assign_str(reason);
+			   __assign_str(action);
+			   __assign_str(dev);
+			   __entry->pasid = pasid;
+			   __assign_str(msg);),
+	    TP_printk("policy=%s reason=%s action=%s dev=%s pasid=%#x msg=\"%s\"",
+		      __get_str(name), __get_str(reason), __get_str(action),
+		      __get_str(dev), __entry->pasid, __get_str(msg))
+);
+
+TRACE_EVENT(iopf_policy_detach,
+	    TP_PROTO(const char *name, const char *scope, u32 link_id, u32 kind,
+		     const char *reason),
+	    TP_ARGS(name, scope, link_id, kind, reason),
+	    TP_STRUCT__entry(__string(name, name)
+			     __string(scope, scope)
+			     __field(u32, link_id)
+			     __field(u32, kind)
+			     __string(reason, reason)),
+	    TP_fast_assign(__assign_str(name);
+			   __assign_str(scope);
+			   __entry->link_id = link_id;
+			   __entry->kind = kind;
+			   __assign_str(reason);),
+	    TP_printk("policy=%s scope=%s link=%u reason=%s", __get_str(name),
+		      __get_str(scope), __entry->link_id, __get_str(reason))
+);
+
 #endif /* _TRACE_IOPF_BPF_H */
 
 #undef TRACE_INCLUDE_FILE
