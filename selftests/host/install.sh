@@ -40,6 +40,7 @@ out=$(make --no-print-directory install VMLINUX="$VMLINUX" DESTDIR="$root" PREFI
 tap_result $? "install: make install DESTDIR PREFIX=/usr" "$(tail -n 5 <<<"$out")"
 want="etc/iopf/policies.conf
 etc/systemd/system/iopf-policies.service
+usr/include/iopf/iopf_audit.h
 usr/include/iopf/iopf_common.bpf.h
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
 usr/sbin/iopf-policies
@@ -58,7 +59,7 @@ have=$(cd "$root" && find . -type f | sed 's#^\./##' | sort)
 grep -q '^ExecStart=/usr/sbin/iopf-policies' "$root/etc/systemd/system/iopf-policies.service"
 tap_result $? "install: the unit runs the service from PREFIX" "$(grep Exec "$root/etc/systemd/system/iopf-policies.service")"
 [ "$("$root/usr/sbin/iopfctl" --version)" = "iopfctl $(cat VERSION)" ] &&
-	"$root/usr/sbin/iopfctl" -j policies | jq -e 'length == 5' >/dev/null
+	"$root/usr/sbin/iopfctl" -j policies | jq -e "length == $(ls bpf/*.bpf.c | wc -l)" >/dev/null
 tap_result $? "install: the installed iopfctl runs (--version, policies)"
 [ -x "$root/usr/share/iopf-bpf/tools/iopfsnoop.bt" ]; tap_result $? "install: the bpftrace tools are executable"
 out=$(BPFTRACE=echo "$root/usr/sbin/iopftop" -d iommufd_mock0 -P none 2 3 2>&1)
