@@ -317,9 +317,13 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 /* Why @p stops if it stops now: an ejection's reason, or detached */
 static u32 iopf_bpf_exit_kind(struct iopf_bpf_policy *p)
 {
+	u32 kind;
+
 	/* iopf_bpf_eject() marks it dead and sets the reason under the lock */
-	guard(spinlock)(&iopf_bpf_ejections_lock);
-	return p->exit_info.kind;
+	spin_lock(&iopf_bpf_ejections_lock);
+	kind = p->exit_info.kind;
+	spin_unlock(&iopf_bpf_ejections_lock);
+	return kind;
 }
 
 /* See bpf_iopf_eject(): the policy being called gives up */
