@@ -41,7 +41,9 @@ export CCACHE_NOHASHDIR := 1
 # libbpf, bpftool and the uapi headers of tools/), no kernel build.
 VMLINUX ?= /sys/kernel/btf/vmlinux
 ifeq ($(IOPF_USER_ONLY),1)
-O := $(B)/user
+# USER_O: another output directory (make deb builds in its own, with
+# Debian's build flags)
+O := $(or $(USER_O),$(B)/user)
 VMLINUX_BTF := $(VMLINUX)
 KERNEL_DEP := $(KSRC)/Makefile
 UAPI_INC := $(KSRC)/tools/include/uapi
@@ -55,8 +57,10 @@ endif
 LIBBPF := $(B)/libbpf
 BPFTOOL := $(B)/bpftool/bpftool
 VMLINUX_H := $(O)/vmlinux.h
-CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include
-LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
+# EXTRA_CFLAGS, EXTRA_LDFLAGS: added for user-space programs (make deb:
+# dpkg-buildflags' hardening flags)
+CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include $(EXTRA_CFLAGS)
+LDLIBS := $(EXTRA_LDFLAGS) $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(O) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
 .PHONY: FORCE all deps kernel userspace user user-build install-files tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
@@ -119,6 +123,11 @@ ifeq ($(IOPF_USER_ONLY),1)
 ifeq ($(wildcard $(VMLINUX_BTF)),)
 $(VMLINUX_BTF):
 	@echo "make: VMLINUX=$(VMLINUX_BTF): no such file (the kernel's BTF, /sys/kernel/btf/vmlinux, or a vmlinux)" >&2; exit 1
+else
+# Never made here: without a rule, make's built-in "%: %.o" relinked a
+# kernel tree's vmlinux from a newer vmlinux.o (a kernel build was
+# relinking it meanwhile)
+$(VMLINUX_BTF): ;
 endif
 endif
 
@@ -231,8 +240,10 @@ user-build: $(USER_PROGS) $(POLICY_OBJS)
 # The user side onto a machine that runs policies: the loader, the policy
 # objects, the BPF-side header and a policy to start from, the bpftrace
 # tools, the man page, bash completion and the boot-time service.
-# PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user.
+# PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user;
+# SYSTEMDUNITDIR for the unit (make deb: /lib/systemd/system).
 PREFIX ?= /usr/local
+SYSTEMDUNITDIR ?= /etc/systemd/system
 install: user
 	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 install-files
 
@@ -246,8 +257,9 @@ install-files:
 	install -m 755 tools/*.bt $(DESTDIR)$(PREFIX)/share/iopf-bpf/tools/
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
-		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
+		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/iopf-policies.service
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
+	install -D -m 644 docs/iopf-policies.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopf-policies.8
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf
 

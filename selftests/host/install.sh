@@ -47,6 +47,7 @@ usr/sbin/iopfctl
 usr/share/bash-completion/completions/iopfctl
 $(for f in docs/examples/*.bpf.c; do echo "usr/share/iopf-bpf/examples/${f#docs/examples/}"; done)
 $(for f in tools/*.bt; do echo "usr/share/iopf-bpf/tools/${f#tools/}"; done)
+usr/share/man/man8/iopf-policies.8
 usr/share/man/man8/iopfctl.8"
 have=$(cd "$root" && find . -type f | sed 's#^\./##' | sort)
 [ "$have" = "$(sort <<<"$want")" ]; tap_result $? "install: exactly the expected files" "$(diff <(sort <<<"$want") <(echo "$have"))"
