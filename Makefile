@@ -14,6 +14,7 @@
 #   make check-nobpf  both kernels built with CONFIG_IOPF_BPF=n boot and work as stock
 #   make stress   10^6 page requests against policy, device and queue churn (STRESS_REQUESTS=N)
 #   make patches  write the kernel side as a patch series per kernel to build/patches/<kernel>
+#   make deb      Debian packages of the user side in build/deb (iopf-bpf, iopf-bpf-dev)
 #   make vm-shell a shell in the test VM
 #
 # Each target installs what it needs from Debian's archive on first use.
@@ -63,7 +64,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(EXTRA_LDFLAGS) $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(O) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
-.PHONY: FORCE all deps kernel userspace user user-build install-files tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
+.PHONY: FORCE all deps kernel userspace user user-build install-files deb tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -262,6 +263,16 @@ install-files:
 	install -D -m 644 docs/iopf-policies.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopf-policies.8
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf
+
+# Debian packages of the user side, built with debhelper from tools/debian/
+# (tools/make-deb): build/deb/iopf-bpf_VERSION_amd64.deb (the loader, its
+# policies, the tools and the service) and iopf-bpf-dev_VERSION_all.deb (the
+# BPF-side header and the example policy).  The content is make user and
+# make install-files with PREFIX=/usr.  VMLINUX as for make user;
+# DEB_VERSION overrides VERSION, DEB_OUT the directory.
+DEB_OUT ?= $(B)/deb
+deb:
+	@DEB_VERSION="$(DEB_VERSION)" VMLINUX="$(VMLINUX)" tools/make-deb "$(DEB_OUT)"
 
 clean:
 	rm -rf $(B)
