@@ -144,6 +144,14 @@ include bpf/Makefile.inc
 include user/Makefile.inc
 include selftests/Makefile.inc
 
+# Other user-space flags (EXTRA_CFLAGS, EXTRA_LDFLAGS: make deb's hardening)
+# rebuild the programs: the flags are a prerequisite through a file
+# rewritten only when they change
+$(O)/cc.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CFLAGS) $(LDLIBS)' | cmp -s - $@ || echo '$(CFLAGS) $(LDLIBS)' >$@
+$(USER_PROGS): $(O)/cc.flags
+
 userspace: tools $(USER_PROGS) $(BPF_OBJS) $(SELFTEST_PROGS)
 
 # Both kernels by default; KERNELS=6.12 (or 7.3) for one
