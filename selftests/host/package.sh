@@ -31,7 +31,9 @@ dev=build/deb/iopf-bpf-dev_${version}_all.deb
 
 start=$(date +%s)
 out=$(make --no-print-directory deb VMLINUX="$VMLINUX" 2>&1)
-tap_result $? "package: make deb builds ($(($(date +%s) - start)) s)" "$(tail -n 20 <<<"$out")"
+rc=$?
+tap_result $rc "package: make deb builds ($(($(date +%s) - start)) s)" "$(tail -n 20 <<<"$out")"
+[ $rc = 0 ] || tap_done
 have=$(cd build/deb && ls *.deb 2>/dev/null)
 [ "$have" = "$(printf '%s\n' "${dev#build/deb/}" "${deb#build/deb/}")" ]
 tap_result $? "package: build/deb has iopf-bpf and iopf-bpf-dev $version, nothing else" "$have"

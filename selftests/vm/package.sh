@@ -68,7 +68,7 @@ stray() {
 			grep . | sort -u)
 	fi
 	on_disk=$(cd "$root" && find . ! -type d | sed 's#^\./##' | grep -Ev '^var/(lib/dpkg|log)/' | sort)
-	diff <(echo "$listed") <(echo "$on_disk") | grep '^[<>]'
+	diff <(grep . <<<"$listed") <(grep . <<<"$on_disk") | grep '^[<>]'
 }
 dirs() {
 	(cd "$root" && find . -mindepth 1 -type d | sed 's#^\./##' | grep -Ev '^var/lib/dpkg/' | sort)
