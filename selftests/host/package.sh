@@ -89,6 +89,18 @@ modes=$(dpkg-deb --fsys-tarfile "$deb" | tar -tv | awk '$2 != "root/root" || ($1
 conf=$(dpkg-deb -I "$deb" conffiles 2>/dev/null)
 [ "$conf" = /etc/iopf/policies.conf ]; tap_result $? "package: /etc/iopf/policies.conf is the only conffile" "$conf"
 
+# The unit: enabled and started at install, stopped at removal, left
+# running by an upgrade (debhelper's scripts, with --no-stop-on-upgrade
+# --no-restart-after-upgrade)
+dpkg-deb -e "$deb" "$tmp/ctl"
+grep -q "deb-systemd-helper enable 'iopf-policies.service'" "$tmp/ctl/postinst" &&
+	grep -q "deb-systemd-invoke start 'iopf-policies.service'" "$tmp/ctl/postinst" &&
+	grep -q "\"\$1\" = remove ] .*/run/systemd/system" "$tmp/ctl/prerm" &&
+	[ "$(grep -l 'deb-systemd-invoke \(stop\|restart\)' "$tmp"/ctl/* | xargs -n1 basename)" = prerm ] &&
+	[ "$(grep -c 'deb-systemd-invoke stop' "$tmp/ctl/prerm")" = 1 ]
+tap_result $? "package: the unit is enabled and started at install, stopped at removal, not at upgrade" \
+	"$(grep -H 'deb-systemd\|"\$1"' "$tmp"/ctl/*inst "$tmp"/ctl/*rm 2>&1)"
+
 # --- dependencies: dpkg-shlibdeps' result is the libraries iopfctl links ---
 dpkg-deb -x "$deb" "$tmp/bin"
 needed=$(readelf -d "$tmp/bin/usr/sbin/iopfctl" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
