@@ -14,6 +14,7 @@
 #   make check-nobpf  both kernels built with CONFIG_IOPF_BPF=n boot and work as stock
 #   make stress   10^6 page requests against policy, device and queue churn (STRESS_REQUESTS=N)
 #   make patches  write the kernel side as a patch series per kernel to build/patches/<kernel>
+#   make deb      Debian packages of the user side in build/deb (iopf-bpf, iopf-bpf-dev)
 #   make vm-shell a shell in the test VM
 #
 # Each target installs what it needs from Debian's archive on first use.
@@ -41,7 +42,9 @@ export CCACHE_NOHASHDIR := 1
 # libbpf, bpftool and the uapi headers of tools/), no kernel build.
 VMLINUX ?= /sys/kernel/btf/vmlinux
 ifeq ($(IOPF_USER_ONLY),1)
-O := $(B)/user
+# USER_O: another output directory (make deb builds in its own, with
+# Debian's build flags)
+O := $(or $(USER_O),$(B)/user)
 VMLINUX_BTF := $(VMLINUX)
 KERNEL_DEP := $(KSRC)/Makefile
 UAPI_INC := $(KSRC)/tools/include/uapi
@@ -55,11 +58,13 @@ endif
 LIBBPF := $(B)/libbpf
 BPFTOOL := $(B)/bpftool/bpftool
 VMLINUX_H := $(O)/vmlinux.h
-CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include
-LDLIBS := $(LIBBPF)/libbpf.a -lelf -lz
+# EXTRA_CFLAGS, EXTRA_LDFLAGS: added for user-space programs (make deb:
+# dpkg-buildflags' hardening flags)
+CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(LIBBPF)/include -I$(B)/include $(EXTRA_CFLAGS)
+LDLIBS := $(EXTRA_LDFLAGS) $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(O) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
-.PHONY: FORCE all deps kernel userspace user user-build install-files tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
+.PHONY: FORCE all deps kernel userspace user user-build install-files deb tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -119,6 +124,11 @@ ifeq ($(IOPF_USER_ONLY),1)
 ifeq ($(wildcard $(VMLINUX_BTF)),)
 $(VMLINUX_BTF):
 	@echo "make: VMLINUX=$(VMLINUX_BTF): no such file (the kernel's BTF, /sys/kernel/btf/vmlinux, or a vmlinux)" >&2; exit 1
+else
+# Never made here: without a rule, make's built-in "%: %.o" relinked a
+# kernel tree's vmlinux from a newer vmlinux.o (a kernel build was
+# relinking it meanwhile)
+$(VMLINUX_BTF): ;
 endif
 endif
 
@@ -133,6 +143,14 @@ $(IOPF_ENUMS_H): $(VMLINUX_H) tools/lib/btf-enums
 include bpf/Makefile.inc
 include user/Makefile.inc
 include selftests/Makefile.inc
+
+# Other user-space flags (EXTRA_CFLAGS, EXTRA_LDFLAGS: make deb's hardening)
+# rebuild the programs: the flags are a prerequisite through a file
+# rewritten only when they change
+$(O)/cc.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CFLAGS) $(LDLIBS)' | cmp -s - $@ || echo '$(CFLAGS) $(LDLIBS)' >$@
+$(USER_PROGS): $(O)/cc.flags
 
 userspace: tools $(USER_PROGS) $(BPF_OBJS) $(SELFTEST_PROGS)
 
@@ -231,8 +249,10 @@ user-build: $(USER_PROGS) $(POLICY_OBJS)
 # The user side onto a machine that runs policies: the loader, the policy
 # objects, the BPF-side header and a policy to start from, the bpftrace
 # tools, the man page, bash completion and the boot-time service.
-# PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user.
+# PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user;
+# SYSTEMDUNITDIR for the unit (make deb: /lib/systemd/system).
 PREFIX ?= /usr/local
+SYSTEMDUNITDIR ?= /etc/systemd/system
 install: user
 	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 install-files
 
@@ -249,11 +269,22 @@ install-files:
 	for t in $(IOPF_BT_TOOLS); do install -m 755 tools/iopf-bt $(DESTDIR)$(PREFIX)/sbin/$$t || exit 1; done
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
-		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
+		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/iopf-policies.service
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
 	install -m 644 $(IOPF_BT_TOOLS:%=docs/%.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 644 docs/iopf-policies.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopf-policies.8
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf
+
+# Debian packages of the user side, built with debhelper from tools/debian/
+# (tools/make-deb): build/deb/iopf-bpf_VERSION_amd64.deb (the loader, its
+# policies, the tools and the service) and iopf-bpf-dev_VERSION_all.deb (the
+# BPF-side header and the example policy).  The content is make user and
+# make install-files with PREFIX=/usr.  VMLINUX as for make user;
+# DEB_VERSION overrides VERSION, DEB_OUT the directory.
+DEB_OUT ?= $(B)/deb
+deb:
+	@DEB_VERSION="$(DEB_VERSION)" VMLINUX="$(VMLINUX)" tools/make-deb "$(DEB_OUT)"
 
 clean:
 	rm -rf $(B)

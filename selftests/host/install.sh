@@ -52,6 +52,7 @@ usr/sbin/iopftop
 usr/share/bash-completion/completions/iopfctl
 $(for f in docs/examples/*.bpf.c; do echo "usr/share/iopf-bpf/examples/${f#docs/examples/}"; done)
 $(for f in tools/*.bt; do echo "usr/share/iopf-bpf/tools/${f#tools/}"; done)
+usr/share/man/man8/iopf-policies.8
 usr/share/man/man8/iopfctl.8
 $(for t in iopfsnoop iopftop iopflat iopfpolicy; do echo "usr/share/man/man8/$t.8"; done)"
 have=$(cd "$root" && find . -type f | sed 's#^\./##' | sort)
