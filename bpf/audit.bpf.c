@@ -12,7 +12,6 @@
  * Counters: recorded, lost (the buffer was full).
  */
 #include "iopf_common.bpf.h"
-#include "iopf_audit.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

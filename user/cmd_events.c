@@ -249,14 +249,12 @@ int cmd_events(int argc, char **argv)
 	struct iopfctl_events *skel;
 	struct ring_buffer *rb = NULL;
 	int status = EXIT_OK, err, c;
-	char *end;
 
 	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			remaining = strtoll(optarg, &end, 10);
-			if (*end || remaining <= 0)
-				return fail(EXIT_USAGE, "bad --count '%s': expected a number of events", optarg);
+			if (parse_count(optarg, "--count", "events", &remaining))
+				return EXIT_USAGE;
 			break;
 		default: return usage_error();
 		}

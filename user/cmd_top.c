@@ -226,9 +226,8 @@ int cmd_top(int argc, char **argv)
 				return fail(EXIT_USAGE, "bad --interval '%s': expected seconds, 0.1 to 3600", optarg);
 			break;
 		case 'c':
-			count = strtoll(optarg, &end, 10);
-			if (*end || count <= 0)
-				return fail(EXIT_USAGE, "bad --count '%s': expected a number of intervals", optarg);
+			if (parse_count(optarg, "--count", "intervals", &count))
+				return EXIT_USAGE;
 			break;
 		default: return usage_error();
 		}

@@ -480,6 +480,17 @@ const char *iso_time(unsigned long long ns, char buf[32])
 	return buf;
 }
 
+int parse_count(const char *s, const char *option, const char *unit, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (errno || end == s || *end || *out <= 0)
+		return fail(EXIT_USAGE, "bad %s '%s': expected a number of %s", option, s, unit);
+	return EXIT_OK;
+}
+
 const char *pasid_text(bool valid, unsigned int pasid, char buf[16])
 {
 	if (!valid)

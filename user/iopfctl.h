@@ -182,6 +182,8 @@ int remove_stale_pins(const char *name, struct name_list *names);
 const char *pinned_link(const char *name, char buf[256]);
 /* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */
 const char *iso_time(unsigned long long ns, char buf[32]);
+/* A positive number of @unit for @option: EXIT_OK or, said, EXIT_USAGE */
+int parse_count(const char *s, const char *option, const char *unit, long long *out);
 /*
  * A PASID as every command and the bpftrace tools print it: "-" (JSON null)
  * for a request without one, else hex (a JSON number)

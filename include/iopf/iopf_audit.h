@@ -13,7 +13,10 @@
 #include <linux/types.h>
 #endif
 
-/* iommu_fault_page_request's bits: kernel macros, not in vmlinux.h or uapi */
+/*
+ * iommu_fault_page_request.perm and .flags: macros in the kernel, so in
+ * neither vmlinux.h nor the uapi headers
+ */
 #ifndef IOMMU_FAULT_PERM_READ
 #define IOMMU_FAULT_PERM_READ			(1 << 0)
 #define IOMMU_FAULT_PERM_WRITE			(1 << 1)

@@ -47,16 +47,11 @@ extern void bpf_iopf_eject(struct iopf_decision *dn, const char *msg__str) __ksy
 #define IOPF_OPS_NAME_LEN	sizeof(((struct iopf_ops *)0)->name)
 #define IOPF_DEV_NAME_LEN	sizeof(((struct iopf_ops *)0)->dev_name)
 
-/* iommu_fault_page_request.perm and .flags: macros in the kernel too */
-#ifndef IOMMU_FAULT_PERM_READ
-#define IOMMU_FAULT_PERM_READ			(1 << 0)
-#define IOMMU_FAULT_PERM_WRITE			(1 << 1)
-#define IOMMU_FAULT_PERM_EXEC			(1 << 2)
-#define IOMMU_FAULT_PERM_PRIV			(1 << 3)
-#define IOMMU_FAULT_PAGE_REQUEST_PASID_VALID	(1 << 0)
-#define IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE	(1 << 1)
-#define IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID	(1 << 2)
-#endif
+/*
+ * iommu_fault_page_request.perm and .flags (macros in the kernel, so not
+ * in vmlinux.h), and the record of iopfctl events' audit ring buffers
+ */
+#include "iopf_audit.h"
 
 static __always_inline bool iopf_last(const struct iommu_fault_page_request *req)
 {
