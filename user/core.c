@@ -68,10 +68,15 @@ static char libbpf_last[512];
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	va_list again;
+
+	/* A va_list is used up once read: each reader gets its own */
+	va_copy(again, ap);
 	if (level == LIBBPF_WARN)
 		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
 	if (getenv("IOPFCTL_DEBUG"))
-		vfprintf(stderr, fmt, ap);
+		vfprintf(stderr, fmt, again);
+	va_end(again);
 	return 0;
 }
 
