@@ -262,4 +262,31 @@ for doc in $docs; do
 		tap_result $? "docs: $name: every iopfctl, iopf-fire and iopf-kbench option named exists" "unknown:$missing"
 	fi
 done
+
+# Claims checked against the source, where a run would cost too much for what
+# it shows (docs/testing.md, "Documented claims and their tests"):
+# "CLAIM|FILE|EXTENDED REGEX" (the regex must match a line of FILE)
+while IFS='|' read -r claim file re; do
+	grep -qE -- "$re" "$file"
+	tap_result $? "docs: source: $claim" "no line of $file matches /$re/"
+done <<'CLAIMS'
+policy-api: at most 64 policies (IOPF_MAX_POLICIES)|kernel/src/include/linux/iopf_bpf.h|^#define IOPF_MAX_POLICIES[[:space:]]+64$
+policy-api: the 65th attach fails with -ENOSPC|kernel/src/drivers/iommu/io-pgfault-bpf.c|nr_policies == IOPF_MAX_POLICIES\)$
+policy-api: the 65th attach fails with -ENOSPC|kernel/src/drivers/iommu/io-pgfault-bpf.c|^[[:space:]]+ret = -ENOSPC;
+policy-api, design: decide_budget_us is 2000 by default|kernel/src/drivers/iommu/io-pgfault-bpf.c|^static unsigned int iopf_bpf_budget_us = 2000;$
+design: the test VM boots with a budget of 20000|tools/vm/run|iopf_bpf[.]decide_budget_us=20000
+policy-api: the last 16 ejections|kernel/src/drivers/iommu/io-pgfault-bpf.h|^#define IOPF_NR_EJECTIONS[[:space:]]+16$
+README: make check ends with "N passed, N failed"|selftests/run|echo "[$]pass passed, [$]fail failed"$
+reliability: the dmesg gate fails the run with exit 126|tools/vm/run|^[[:space:]]+exit 126$
+CLAIMS
+
+# IOPF_KCACHE=DIR puts the one kernel's tree in DIR (README)
+kc=$(IOPF_KCACHE=/nonexistent/kc IOPF_KERNEL=6.12 bash -c '. tools/lib/kvars.sh && echo "$KCACHE"')
+[ "$kc" = /nonexistent/kc ]
+tap_result $? "docs: README: IOPF_KCACHE=DIR puts the kernel's tree in DIR" "KCACHE=$kc"
+# the VM scripts make check runs on the first kernel only, as testing.md lists them
+listed=$(sed -n '/^`make check` builds everything/,/^$/p' docs/testing.md | grep -oE '`vm/[a-z_]+`' | tr -d '`' | sort | tr '\n' ' ')
+headed=$(grep -l '^# user space' selftests/vm/*.sh | sed -E 's#selftests/(vm/[a-z_]+)[.]sh#\1#' | sort | tr '\n' ' ')
+[ "$listed" = "$headed" ]
+tap_result $? "docs: testing: the '# user space' VM scripts are the ones it lists" "listed: $listed; headed: $headed"
 tap_done
