@@ -149,7 +149,7 @@ for doc in $docs; do
 		host|vm|output-of|make-targets|same-as|excerpt-of|compiles|file|checked-by) ;;
 		illustration) [ -n "$(sed -E 's/^illustration:[[:space:]]*//' <<<"$marker")" ] ||
 			bad+="$doc:$line: an illustration without its reason"$'\n' ;;
-		'') bad+="$doc:$line: a \`\`\`$lang block without a doc-test or illustration marker"$'\n' ;;
+		'') bad+="$doc:$line: a fenced block (\`\`\`${lang#-}) without a doc-test or illustration marker"$'\n' ;;
 		*) bad+="$doc:$line: unknown marker: $marker"$'\n' ;;
 		esac
 	done <"$d/index"
@@ -255,8 +255,12 @@ for doc in $docs; do
 			iopfctl) grep -qF -- "$opt" <<<"$iopfctl_help" ;;
 			iopf-fire) grep -qF -- "\"$opt\"" tools/iopf-fire.c ;;
 			iopf-kbench) grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
+			any) grep -qF -- "$opt" <<<"$iopfctl_help" || grep -qF -- "\"$opt\"" tools/iopf-fire.c ||
+				grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
 			esac || missing+=" $tool $opt"
-		done < <(grep -oE '(iopfctl|iopf-fire|iopf-kbench)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc" |
+		done < <({ grep -oE '(iopfctl|iopf-fire|iopf-kbench)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc"
+			# an option on its own: one of any of the three
+			grep -oE '`--[a-z][a-z-]*' "$doc" | sed 's/^`/any /'; } |
 			awk '{ print $1, $NF }' | sort -u)
 		[ -z "$missing" ]
 		tap_result $? "docs: $name: every iopfctl, iopf-fire and iopf-kbench option named exists" "unknown:$missing"
