@@ -44,8 +44,12 @@ excerpt() {
 
 # compile MARKER SNIPPET: clang-16 compiles it as a policy
 compile() {
-	local src=$work/compile.bpf.c after out
-	if doctest_opt "$1" decide-body >/dev/null; then
+	local src=$work/compile.bpf.c after out fn
+	if fn=$(doctest_opt "$1" decide); then
+		printf '#include "iopf_common.bpf.h"\nchar LICENSE[] SEC("license") = "GPL";\n' >"$src"
+		cat "$2" >>"$src"
+		printf 'IOPF_POLICY(snippet) = { .decide = (void *)%s, .name = "snippet" };\n' "$fn" >>"$src"
+	elif doctest_opt "$1" decide-body >/dev/null; then
 		printf '#include "iopf_common.bpf.h"\nchar LICENSE[] SEC("license") = "GPL";\n' >"$src"
 		printf 'SEC("struct_ops")\nint BPF_PROG(snippet_decide, IOPF_DECIDE_ARGS)\n{\n' >>"$src"
 		cat "$2" >>"$src"
@@ -74,7 +78,7 @@ compile() {
 # make policy prints the command the guide shows
 checked_make_policy_command() {
 	local printed shown
-	printed=$(make -s --no-print-directory policy SRC=docs/examples/deny_writes.bpf.c 2>&1 |
+	printed=$(make --no-print-directory policy SRC=docs/examples/deny_writes.bpf.c 2>&1 |
 		grep clang-16 | sed -E "s#^ccache ##; s#$REPO/##g; s#-I([^ ])#-I \\1#g")
 	shown=$(sed -E 's/\\$//' "$2" | tr '\n\t' '  ' | sed -E 's/ +/ /g; s/ $//')
 	[ "$printed" = "$shown" ] && return 0
@@ -229,7 +233,10 @@ for doc in $docs; do
 		*'<'*|*'*'*|*..*|/*|http*) continue ;;
 		build/*)
 			[ -e "$p" ] || [ -z "$built" ] && continue
-			b=${p%/}
+			# the reader's own policy
+			[[ "$p" == */my_* ]] && continue
+			# named by the build with its kernel as a variable
+			b=$(sed -E 's#/$##; s#-(6[.]12|7[.]3).*##' <<<"$p")
 			grep -rqF -- "${b#build/}" Makefile ./*/Makefile.inc tools selftests kernel/*.sh 2>/dev/null && continue ;;
 		kernel/*|include/*|bpf/*|user/*|selftests/*|tools/*|docs/*|drivers/*|lib/*|arch/*|Documentation/*)
 			# ours, a test named without its .sh or .c, or the kernel's

@@ -15,9 +15,9 @@
 #   <!-- doc-test: same-as PATH -->         the block is the file
 #   <!-- doc-test: excerpt-of PATH -->      its lines are lines of the file, in
 #                     order (spaces, comments and `...` lines aside)
-#   <!-- doc-test: compiles [; decide-body] [; after PATH] -->
+#   <!-- doc-test: compiles [; decide-body] [; decide FN] [; after PATH] -->
 #                     clang-16 compiles it as a policy (decide-body: inside a
-#                     decide(); after PATH: appended to that policy, whose
+#                     decide(); decide FN: it defines decide FN; after PATH: appended to that policy, whose
 #                     IOPF_POLICY() goes if the block has its own)
 #   <!-- doc-test: file NAME -->            saved as NAME for later host blocks
 #   <!-- doc-test: checked-by NAME -->      a named check of the test script
