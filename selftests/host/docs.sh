@@ -4,7 +4,8 @@
 # the tested documents carries a marker (selftests/lib/doctest.sh); the
 # blocks marked `host` run here and their shown output is compared; C blocks
 # are the files they quote or compile; every `make TARGET`, repository path,
-# and iopfctl, iopf-fire or iopf-kbench option the documents name exists.
+# link to a heading, and iopfctl, iopf-fire or iopf-kbench option the
+# documents name exists.
 # The `vm` blocks run in selftests/vm/docs.sh.
 #   selftests/host/docs.sh [DOC...]
 cd "$(dirname "$0")/../.." || exit 1
@@ -251,6 +252,19 @@ for doc in $docs; do
 	done
 	[ -z "$missing" ]
 	tap_result $? "docs: $name: every repository path named exists" "missing:$missing"
+
+	# every link to a heading (FILE#anchor or #anchor) names one of that file's
+	missing=
+	while read -r target; do
+		file=${target%%#*} anchor=${target#*#}
+		[ -z "$file" ] && file=$doc || file=$(realpath -m --relative-to=. "$(dirname "$doc")/$file")
+		[ -f "$file" ] || { missing+=" $target"; continue; }
+		# GitHub's slugs: lower case, punctuation out, spaces to hyphens
+		sed -n 's/^#\{1,6\} //p' "$file" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9 _-]//g; s/ /-/g' |
+			grep -qx -- "$anchor" || missing+=" $target"
+	done < <(grep -oE '\]\([^)#]*#[^)]+\)' "$doc" | sed -E 's/^\]\(//; s/\)$//' | grep -v '^http' | sort -u)
+	[ -z "$missing" ]
+	tap_result $? "docs: $name: every link to a heading names one" "no such heading:$missing"
 
 	# every option of iopfctl, iopf-fire and iopf-kbench it names is one
 	if [ -n "$built" ]; then
