@@ -156,15 +156,9 @@ out=$(IOPFCTL_DEBUG=1 $I load build/bpf/bad_write_request.bpf.o 2>&1)
 rc=$?
 expect_match '^libbpf: loading object from build/bpf/bad_write_request.bpf.o' "docs: writing-policies: IOPFCTL_DEBUG=1 shows libbpf's log" "$out"
 # The same exit status as without it, and the verifier's words among the
-# log.  Seen 2026-12-07: a segfault (139) once libbpf prints the verifier's
-# log: libbpf_print() in user/core.c hands one va_list to vsnprintf() and
-# then to vfprintf() (it needs a va_copy()).  Skipped, by name, while so.
-if [ $rc = 139 ]; then
-	echo "ok - docs: writing-policies: IOPFCTL_DEBUG=1: exit 10 and the verifier's message # SKIP known bug: iopfctl segfaults (exit 139): libbpf_print() in user/core.c reuses its va_list"
-else
-	[ $rc = 10 ] && grep -q 'only read is supported' <<<"$out"
-	tap_result $? "docs: writing-policies: IOPFCTL_DEBUG=1: exit 10 and the verifier's message" "exit $rc: $(tail -n 5 <<<"$out")"
-fi
+# log (iopfctl crashed here, 139, until libbpf_print() copied its va_list)
+[ $rc = 10 ] && grep -q 'only read is supported' <<<"$out"
+tap_result $? "docs: writing-policies: IOPFCTL_DEBUG=1: exit 10 and the verifier's message" "exit $rc: $(tail -n 5 <<<"$out")"
 
 # writing-policies.md: ".data as map_data" (.bss and list: checked_guide_state)
 $I load build/bpf/test_policy.bpf.o --name data >/dev/null 2>&1
