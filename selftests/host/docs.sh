@@ -121,8 +121,8 @@ checked_log_formats() {
 checked_tracepoint_format() {
 	local shown kernel
 	shown=$(grep -oE '[a-z_]+=' "$2" | tr '\n' ' ')
-	kernel=$(grep -A1 'TP_printk("policy=' kernel/src/include/trace/events/iopf_bpf.h |
-		grep -oE '[a-z_]+=' | tr '\n' ' ')
+	kernel=$(sed -n '/^TRACE_EVENT(iopf_decision,/,/^);/p' kernel/src/include/trace/events/iopf_bpf.h |
+		grep -A1 'TP_printk(' | grep -oE '[a-z_]+=' | tr '\n' ' ')
 	[ -n "$kernel" ] && [ "$shown" = "$kernel" ] && return 0
 	printf 'shown:  %s\nkernel: %s\n' "$shown" "$kernel"
 	return 1
