@@ -230,7 +230,8 @@ user-build: $(USER_PROGS) $(POLICY_OBJS)
 
 # The user side onto a machine that runs policies: the loader, the policy
 # objects, the BPF-side header and a policy to start from, the bpftrace
-# tools, the man page, bash completion and the boot-time service.
+# tools, the man page, bash completion, the boot-time service and its udev
+# rule for hot-plugged devices.
 # PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user.
 PREFIX ?= /usr/local
 install: user
@@ -247,6 +248,8 @@ install-files:
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
 		install -D -m 644 /dev/stdin $(DESTDIR)/etc/systemd/system/iopf-policies.service
+	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/udev/60-iopf-policies.rules | \
+		install -D -m 644 /dev/stdin $(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-iopf-policies.rules
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
 	install -D -m 644 tools/iopfctl.bash-completion $(DESTDIR)/usr/share/bash-completion/completions/iopfctl
 	test -e $(DESTDIR)/etc/iopf/policies.conf || install -D -m 644 tools/systemd/policies.conf $(DESTDIR)/etc/iopf/policies.conf

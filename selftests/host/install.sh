@@ -42,6 +42,7 @@ want="etc/iopf/policies.conf
 etc/systemd/system/iopf-policies.service
 usr/include/iopf/iopf_common.bpf.h
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
+usr/lib/udev/rules.d/60-iopf-policies.rules
 usr/sbin/iopf-policies
 usr/sbin/iopfctl
 usr/share/bash-completion/completions/iopfctl
@@ -55,5 +56,12 @@ tap_result $? "install: the unit runs the service from PREFIX" "$(grep Exec "$ro
 [ "$("$root/usr/sbin/iopfctl" --version)" = "iopfctl $(cat VERSION)" ] &&
 	"$root/usr/sbin/iopfctl" -j policies | jq -e 'length == 5' >/dev/null
 tap_result $? "install: the installed iopfctl runs (--version, policies)"
+# shellcheck disable=SC2016 # udev's $kernel, not the shell's
+grep -q 'RUN+="/usr/sbin/iopf-policies attach $kernel"' "$root/usr/lib/udev/rules.d/60-iopf-policies.rules"
+tap_result $? "install: the udev rule runs the service from PREFIX" "$(grep RUN "$root/usr/lib/udev/rules.d/60-iopf-policies.rules")"
+# By name, the installed objects: PREFIX/lib/iopf-bpf/policies beside PREFIX/sbin
+out=$("$root/usr/sbin/iopfctl" inspect storm_guard 2>&1)
+[ "$(sed -n 's/^object: *//p' <<<"$out")" = "$root/usr/sbin/../lib/iopf-bpf/policies/storm_guard.bpf.o" ]
+tap_result $? "install: the installed iopfctl finds a policy by name in PREFIX/lib/iopf-bpf/policies" "$out"
 [ -x "$root/usr/share/iopf-bpf/tools/iopfsnoop.bt" ]; tap_result $? "install: the bpftrace tools are executable"
 tap_done
