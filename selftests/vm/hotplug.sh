@@ -158,9 +158,18 @@ answered_by_policy; tap_result $? "hotplug: ... which answered its fault" "$out"
 [ "$(removed_ejections)" = $((ej + 1)) ]
 tap_result $? "hotplug: destroyed: ejected (device-removed)" "$($I list)"
 : >$T/events
-with_device "$settle && $hp_on_device"
+# ... and then attach again by hand: the policy is attached already
+# shellcheck disable=SC2016 # expanded by the sh of iopf-fire --setup
+again='hp_link() { $IOPFCTL -j list | jq ".policies[] | select(.name == \"hp\") | .link_id"; };
+	l=$(hp_link) && '$P' attach $DEV0 >'$T'/again.log 2>&1 && [ -n "$l" ] && [ "$(hp_link)" = "$l" ] &&
+	touch '$T'/again'
+with_device "$settle && $hp_on_device && { $again; true; }"
 tap_result $? "hotplug: created again after that ejection: attached again" "$out $(cat $T/udev.log)"
 answered_by_policy; tap_result $? "hotplug: ... and answers its fault" "$out"
+[ -e $T/again ]
+tap_result $? "hotplug: attach of an attached line: exit 0, the same link" "$(cat $T/again.log)"
+grep -q "^hp"$'\t' $IOPF_POLICIES_STATE
+tap_result $? "hotplug: the policy attach loaded is recorded for stop" "$(cat $IOPF_POLICIES_STATE)"
 
 # --- the uevent before the device's IOMMU is set up: iopfctl says exit 5 ---
 echo 2 >$T/fail-loads
