@@ -224,6 +224,7 @@ expect_exit 2 "load NAME in no directory and not built in: exit 2" env IOPF_POLI
 out=$(IOPF_POLICY_PATH=/nonexistent $I load storm_guard --name sgb --set rate=5 2>&1)
 tap_result $? "load NAME: the built-in copy when no directory has the file" "$out"
 $I unload sgb >/dev/null
+expect_exit 7 "--set on a .bss counter: exit 7 (not a parameter)" $I load storm_guard --name sgx --set shed_total=1
 out=$($I load test_policy --name td --set kfunc_said=7 2>&1)
 tap_result $? "load --set on a .data global" "$out"
 expect_match '^  kfunc_said +7$' "... the policy starts with the value set" "$($I stats td)"
