@@ -44,13 +44,14 @@ static const char *type_name(const struct btf *btf, __u32 id, char *buf, size_t 
 		kind = "union ";
 	else if (btf_is_any_enum(t))
 		kind = "enum ";
-	snprintf(buf, size, "%s%s", kind, t->name_off ? btf__name_by_offset(btf, t->name_off) : "(anonymous)");
+	snprintf(buf, size, "%s%s", kind,
+		 t->name_off ? btf__name_by_offset(btf, t->name_off) : "(anonymous)");
 	return buf;
 }
 
 /*
- * The default of a variable of type @t (resolved) at @data, as text in
- * @buf; false if it is no number --set can set
+ * The initial value at @data of a variable of type @t (resolved): false if
+ * it is no number, which --set cannot set
  */
 static bool var_default(const struct btf_type *t, const void *data,
 			bool *is_bool, long long *sval, unsigned long long *uval,
@@ -133,7 +134,8 @@ static int list_vars(struct json *j, const struct bpf_object *obj,
 			printf("  %-20s %-16s %-12s(not a number: cannot be set)\n",
 			       btf__name_by_offset(btf, var->name_off), type, def);
 		else
-			printf("  %-20s %-16s %s\n", btf__name_by_offset(btf, var->name_off), type, def);
+			printf("  %-20s %-16s %s\n", btf__name_by_offset(btf, var->name_off),
+			       type, def);
 	}
 	return btf_vlen(datasec);
 }

@@ -211,11 +211,14 @@ int open_policy(const char *what, struct bpf_object **obj, char *from,
 	*obj = NULL;
 	/* A file in the search path first: an installed object beats the copy built in */
 	if (policy_name(what)) {
-		if (!policy_file(what, found, sizeof(found)))
+		if (!policy_file(what, found, sizeof(found))) {
 			file = found;
-		else if (!(b = builtin_find(what)))
-			return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s': not built in, and no %s.bpf.o in %s (see: iopfctl policies)",
-				    what, what, policy_path_text(dirs, sizeof(dirs)));
+		} else {
+			b = builtin_find(what);
+			if (!b)
+				return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s': not built in, and no %s.bpf.o in %s (see: iopfctl policies)",
+					    what, what, policy_path_text(dirs, sizeof(dirs)));
+		}
 	}
 	if (from)
 		snprintf(from, from_size, "%s", b ? "built-in" : file);
