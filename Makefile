@@ -248,7 +248,8 @@ user-build: $(USER_PROGS) $(POLICY_OBJS)
 
 # The user side onto a machine that runs policies: the loader, the policy
 # objects, the BPF-side header and a policy to start from, the bpftrace
-# tools, the man page, bash completion and the boot-time service.
+# tools, the man page, bash completion, the boot-time service and its udev
+# rule for hot-plugged devices.
 # PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user;
 # SYSTEMDUNITDIR for the unit (make deb: /lib/systemd/system).
 PREFIX ?= /usr/local
@@ -270,6 +271,8 @@ install-files:
 	install -D -m 755 tools/systemd/iopf-policies $(DESTDIR)$(PREFIX)/sbin/iopf-policies
 	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/systemd/iopf-policies.service | \
 		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/iopf-policies.service
+	sed 's#/usr/local/sbin#$(PREFIX)/sbin#' tools/udev/60-iopf-policies.rules | \
+		install -D -m 644 /dev/stdin $(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-iopf-policies.rules
 	install -D -m 644 docs/iopfctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopfctl.8
 	install -m 644 $(IOPF_BT_TOOLS:%=docs/%.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -D -m 644 docs/iopf-policies.8 $(DESTDIR)$(PREFIX)/share/man/man8/iopf-policies.8

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,34 +198,55 @@ void unload_local(struct loaded *l)
 	l->obj = NULL;
 }
 
-int open_policy(const char *what, struct bpf_object **obj)
+/* A name to look up, not a path: neither a '/' nor ".o" in it */
+static bool policy_name(const char *what)
 {
-	const struct builtin *b = builtin_find(what);
+	return !strchr(what, '/') && !strstr(what, ".o");
+}
+
+int open_policy(const char *what, struct bpf_object **obj, char *from,
+		size_t from_size)
+{
+	const struct builtin *b = NULL;
+	char found[PATH_MAX], dirs[1024];
+	const char *file = what;
 	struct stat st;
 	size_t size;
 	const void *elf;
 
+	*obj = NULL;
+	/* A file in the search path first: an installed object beats the copy built in */
+	if (policy_name(what)) {
+		if (!policy_file(what, found, sizeof(found))) {
+			file = found;
+		} else {
+			b = builtin_find(what);
+			if (!b)
+				return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s': not built in, and no %s.bpf.o in %s (see: iopfctl policies)",
+					    what, what, policy_path_text(dirs, sizeof(dirs)));
+		}
+	}
+	if (from)
+		snprintf(from, from_size, "%s", b ? "built-in" : file);
 	if (b) {
 		LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = b->name);
 
 		elf = b->elf_bytes(&size);
 		*obj = bpf_object__open_mem(elf, size, &opts);
 	} else {
-		if (!strchr(what, '/') && !strstr(what, ".o"))
-			return fail(EXIT_UNKNOWN_POLICY, "unknown policy '%s' (see: iopfctl policies)", what);
-		if (stat(what, &st))
-			return fail(EXIT_BAD_OBJECT, "%s: %s", what, strerror(errno));
+		if (stat(file, &st))
+			return fail(EXIT_BAD_OBJECT, "%s: %s", file, strerror(errno));
 		/* A FIFO would block the open; a directory is no object either */
 		if (!S_ISREG(st.st_mode))
-			return fail(EXIT_BAD_OBJECT, "%s: not a regular file", what);
-		*obj = bpf_object__open_file(what, NULL);
+			return fail(EXIT_BAD_OBJECT, "%s: not a regular file", file);
+		*obj = bpf_object__open_file(file, NULL);
 	}
 	if (!*obj)
-		return fail(EXIT_BAD_OBJECT, "%s: not a BPF object file (%s)", what, libbpf_reason());
+		return fail(EXIT_BAD_OBJECT, "%s: not a BPF object file (%s)", file, libbpf_reason());
 	if (!iopf_ops_map(*obj)) {
 		bpf_object__close(*obj);
 		*obj = NULL;
-		return fail(EXIT_NO_STRUCT_OPS, "%s: no struct iopf_ops map in this object", what);
+		return fail(EXIT_NO_STRUCT_OPS, "%s: no struct iopf_ops map in this object: not a policy", file);
 	}
 	return EXIT_OK;
 }
@@ -244,7 +266,7 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 	if (!status && (err = iopf_kernel_available()))
 		status = kernel_error(err, "reading attached policies");
 	if (!status)
-		status = open_policy(what, &l->obj);
+		status = open_policy(what, &l->obj, NULL, 0);
 	if (status)
 		goto out;
 

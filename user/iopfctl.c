@@ -36,6 +36,7 @@ static const struct command {
 	{ "stats", cmd_stats, true, "NAME [--watch SECONDS]" },
 	{ "unload", cmd_unload, true, "NAME|--all" },
 	{ "policies", cmd_policies, false, "" },
+	{ "inspect", cmd_inspect, false, "NAME|FILE.bpf.o" },
 	{ "events", cmd_events, true, "[--count N]" },
 	{ "top", cmd_top, true, "[--interval SECONDS] [--count N]" },
 	{ }

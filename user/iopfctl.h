@@ -7,6 +7,7 @@
 #ifndef IOPFCTL_H
 #define IOPFCTL_H
 
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,6 +54,7 @@ int cmd_policies(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_replace(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
@@ -106,8 +108,13 @@ struct loaded {
 
 /* Destroy @l's links and close its object: what is not pinned detaches */
 void unload_local(struct loaded *l);
-/* Open @what, a built-in name or an object path, with its iopf_ops map */
-int open_policy(const char *what, struct bpf_object **obj);
+/*
+ * Open @what, an object path or a policy name (lookup.c: a file in the
+ * search path, else a built-in), with its iopf_ops map; in @from, unless
+ * NULL, the file opened or "built-in"
+ */
+int open_policy(const char *what, struct bpf_object **obj, char *from,
+		size_t from_size);
 
 /* What prepare_policy() checks of the name among the attached policies */
 enum name_check {
@@ -193,6 +200,16 @@ void json_pasid(struct json *j, bool valid, unsigned int pasid);
 /* The keys of a policy in list --json and stats --json */
 void print_policy_json(struct json *j, const struct iopf_policy_info *p);
 
+/* ---- lookup.c: policy objects found by name in the search path ---- */
+
+#define POLICY_DIRS_MAX 16
+/* The search path's directories, in order, into @dirs; how many */
+int policy_dirs(char dirs[][PATH_MAX], int max);
+/* The file NAME.bpf.o of the first directory that has one, in @path: 0 or -errno */
+int policy_file(const char *name, char *path, size_t size);
+/* The search path as "DIR:DIR...", for messages */
+const char *policy_path_text(char *buf, size_t size);
+
 /* ---- builtin.c: built-in policies, embedded as skeleton ELF bytes ---- */
 
 struct builtin_param {
@@ -217,7 +234,11 @@ const struct builtin *builtin_find(const char *name);
 struct param_set;
 struct param_set *params_new(void);
 void params_free(struct param_set *ps);
-/* Before load: set rodata, remember map entries */
+/* The map of global data section @sec (".rodata", ".data", ".bss"), or NULL */
+struct bpf_map *data_map(const struct bpf_object *obj, const char *sec);
+/* @map's key is struct iopf_match: --set NAME=DEVICE[:PASID] fills it */
+bool is_match_map(const struct bpf_object *obj, const struct bpf_map *map);
+/* Before load: set .rodata and .data, remember map entries */
 int params_apply_rodata(struct param_set *ps, struct bpf_object *obj,
 			const char *kv);
 /* After load: fill the maps */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * --set KEY=VALUE: a policy's parameters are its `const volatile` globals
- * (.rodata, set before load) and its maps keyed by struct iopf_match
- * (filled after load from DEVICE[:PASID]).  Both are found by name in the
- * object's BTF, so any policy object gets them without loader changes.
+ * (.rodata) and initialized globals (.data), set before load, and its maps
+ * keyed by struct iopf_match (filled after load from DEVICE[:PASID]).  All
+ * are found by name in the object's BTF, so any policy object gets them
+ * without loader changes (iopfctl inspect lists them).
  */
 #include <errno.h>
 #include <limits.h>
@@ -38,28 +39,34 @@ void params_free(struct param_set *ps)
 	free(ps);
 }
 
-static struct bpf_map *rodata_map(struct bpf_object *obj)
+/* The object's map of the global data section @sec (".rodata", ".data") */
+struct bpf_map *data_map(const struct bpf_object *obj, const char *sec)
 {
+	size_t slen = strlen(sec);
 	struct bpf_map *map;
 
 	bpf_object__for_each_map(map, obj) {
 		const char *name = bpf_map__name(map);
 		size_t len = strlen(name);
 
-		if (len >= 7 && !strcmp(name + len - 7, ".rodata"))
+		/* libbpf names it by a prefix of the object's name: "storm_gu.rodata" */
+		if (len >= slen && !strcmp(name + len - slen, sec))
 			return map;
 	}
 	return NULL;
 }
 
-/* The rodata variable @name: its type and place in the initial value */
-static void *rodata_var(struct bpf_object *obj, const char *name,
-			const struct btf_type **type)
+/*
+ * The variable @name of section @sec: its type and place in the initial
+ * value the object will be loaded with
+ */
+static void *section_var(struct bpf_object *obj, const char *sec,
+			 const char *name, const struct btf_type **type)
 {
 	const struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *map = rodata_map(obj);
+	struct bpf_map *map = data_map(obj, sec);
 	const struct btf_var_secinfo *vs;
-	const struct btf_type *sec;
+	const struct btf_type *datasec;
 	size_t size;
 	char *data;
 	int i;
@@ -67,10 +74,10 @@ static void *rodata_var(struct bpf_object *obj, const char *name,
 	if (!btf || !map)
 		return NULL;
 	data = bpf_map__initial_value(map, &size);
-	sec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
-	if (!data || !sec || !btf_is_datasec(sec))
+	datasec = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+	if (!data || !datasec || !btf_is_datasec(datasec))
 		return NULL;
-	for (i = 0, vs = btf_var_secinfos(sec); i < btf_vlen(sec); i++, vs++) {
+	for (i = 0, vs = btf_var_secinfos(datasec); i < btf_vlen(datasec); i++, vs++) {
 		const struct btf_type *var = btf__type_by_id(btf, vs->type);
 
 		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
@@ -81,19 +88,37 @@ static void *rodata_var(struct bpf_object *obj, const char *name,
 	return NULL;
 }
 
+/*
+ * A parameter: a const volatile global (.rodata), which the verifier then
+ * sees as a constant, or an initialized global (.data), which the policy
+ * may change as it runs.  Not .bss: zero-initialized globals are the
+ * policy's counters and state (iopfctl stats shows them).
+ */
+static void *param_var(struct bpf_object *obj, const char *name,
+		       const struct btf_type **type)
+{
+	void *slot = section_var(obj, ".rodata", name, type);
+
+	return slot ? slot : section_var(obj, ".data", name, type);
+}
+
+bool is_match_map(const struct bpf_object *obj, const struct bpf_map *map)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+
+	if (!btf || !bpf_map__btf_key_type_id(map))
+		return false;
+	t = btf__type_by_id(btf, bpf_map__btf_key_type_id(map));
+	return t && !strcmp(btf__name_by_offset(btf, t->name_off), "iopf_match");
+}
+
 /* A map named @name whose key is struct iopf_match */
 static struct bpf_map *match_map(struct bpf_object *obj, const char *name)
 {
-	const struct btf *btf = bpf_object__btf(obj);
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
-	const struct btf_type *t;
 
-	if (!map || !btf)
-		return NULL;
-	t = btf__type_by_id(btf, bpf_map__btf_key_type_id(map));
-	if (!t || strcmp(btf__name_by_offset(btf, t->name_off), "iopf_match"))
-		return NULL;
-	return map;
+	return map && is_match_map(obj, map) ? map : NULL;
 }
 
 static int set_int(void *slot, const struct btf_type *t, const char *key,
@@ -161,12 +186,12 @@ int params_apply_rodata(struct param_set *ps, struct bpf_object *obj,
 	memcpy(key, kv, eq - kv);
 	key[eq - kv] = 0;
 
-	slot = rodata_var(obj, key, &type);
+	slot = param_var(obj, key, &type);
 	if (slot)
 		return set_int(slot, type, key, eq + 1);
 	if (match_map(obj, key))
 		return add_match(ps, key, eq + 1);
-	return fail(EXIT_BAD_PARAM, "unknown parameter '%s' (see: iopfctl policies)", key);
+	return fail(EXIT_BAD_PARAM, "unknown parameter '%s' (see: iopfctl inspect)", key);
 }
 
 int params_apply_maps(struct param_set *ps, struct bpf_object *obj)

@@ -43,6 +43,7 @@ etc/systemd/system/iopf-policies.service
 usr/include/iopf/iopf_audit.h
 usr/include/iopf/iopf_common.bpf.h
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
+usr/lib/udev/rules.d/60-iopf-policies.rules
 usr/sbin/iopf-policies
 usr/sbin/iopfctl
 usr/sbin/iopflat
@@ -62,6 +63,13 @@ tap_result $? "install: the unit runs the service from PREFIX" "$(grep Exec "$ro
 [ "$("$root/usr/sbin/iopfctl" --version)" = "iopfctl $(cat VERSION)" ] &&
 	"$root/usr/sbin/iopfctl" -j policies | jq -e "length == $(ls bpf/*.bpf.c | wc -l)" >/dev/null
 tap_result $? "install: the installed iopfctl runs (--version, policies)"
+# shellcheck disable=SC2016 # udev's $kernel, not the shell's
+grep -q 'RUN+="/usr/sbin/iopf-policies attach $kernel"' "$root/usr/lib/udev/rules.d/60-iopf-policies.rules"
+tap_result $? "install: the udev rule runs the service from PREFIX" "$(grep RUN "$root/usr/lib/udev/rules.d/60-iopf-policies.rules")"
+# By name, the installed objects: PREFIX/lib/iopf-bpf/policies beside PREFIX/sbin
+out=$("$root/usr/sbin/iopfctl" inspect storm_guard 2>&1)
+[ "$(sed -n 's/^object: *//p' <<<"$out")" = "$root/usr/sbin/../lib/iopf-bpf/policies/storm_guard.bpf.o" ]
+tap_result $? "install: the installed iopfctl finds a policy by name in PREFIX/lib/iopf-bpf/policies" "$out"
 [ -x "$root/usr/share/iopf-bpf/tools/iopfsnoop.bt" ]; tap_result $? "install: the bpftrace tools are executable"
 out=$(BPFTRACE=echo "$root/usr/sbin/iopftop" -d iommufd_mock0 -P none 2 3 2>&1)
 [ "$out" = "$root/usr/sbin/../share/iopf-bpf/tools/iopftop.bt iommufd_mock0 4294967295 2 3" ]

@@ -50,7 +50,7 @@ expect_exit 0 "iopfctl --help" build/iopfctl --help
 expect_exit 1 "iopfctl without a command: exit 1" build/iopfctl
 out=$(build/iopfctl --version)
 [ "$out" = "iopfctl $(cat VERSION)" ]; tap_result $? "iopfctl --version prints VERSION's" "$out"
-commands="load replace list show stats unload policies events top"
+commands="load replace list show stats unload policies inspect events top"
 for c in $commands; do
 	out=$(build/iopfctl help $c)
 	rc=$?
@@ -110,10 +110,67 @@ if [ ! -e /sys/kernel/iopf ]; then
 else
 	echo "ok - json: load without kernel support # SKIP this host's kernel has iopf-bpf"
 fi
-for c in "list x" "policies x" "show" "show a b" "unload" "stats" "--version x" "events x" "top x"; do
+for c in "list x" "policies x" "show" "show a b" "unload" "stats" "--version x" "inspect" "inspect a b" "events x" "top x"; do
 	# shellcheck disable=SC2086 # the command's words
 	build/iopfctl $c >/dev/null 2>&1
 	rc=$?
 	[ $rc = 1 ]; tap_result $? "json: arguments refused: iopfctl $c exits 1" "exit $rc"
 done
+
+# --- inspect, and policies found by name (the search path); no kernel needed ---
+out=$(build/iopfctl inspect storm_guard); rc=$?
+[ $rc = 0 ] && [ "$(sed -n 's/^object: *//p' <<<"$out")" = "$PWD/build/bpf/storm_guard.bpf.o" ]
+tap_result $? "inspect storm_guard: found by name in the build tree (build/bpf)" "exit $rc: $out"
+expect_match '^callbacks: +decide$' "inspect: the callbacks the object implements" "$out"
+expect_match '^  rate +__u64 +1000 *$' "inspect: a parameter's name, type and default" "$out"
+expect_match '^  answer_failure +bool +false *$' "inspect: a bool parameter's default" "$out"
+js=$(build/iopfctl -j inspect quarantine)
+jq -e '.name == "quarantine" and .scope == "*" and (.callbacks | map(.name)) == ["decide"] and
+	(.parameters[] | select(.name == "deny") | .map == "deny" and .repeatable and .type == "DEVICE[:PASID]")' \
+	>/dev/null <<<"$js"
+tap_result $? "json: inspect quarantine: callbacks, and deny as a repeatable DEVICE[:PASID] map" "$js"
+js=$(build/iopfctl inspect observe --json)
+jq -e '(.programs | map(.section)) == ["tp_btf/iopf_response"] and .parameters == [] and
+	(.counters[] | select(.name == "requests") | .default == 0 and .section == ".bss")' >/dev/null <<<"$js"
+tap_result $? "json: inspect observe: its tracepoint program, no parameter, its counters" "$js"
+js=$(build/iopfctl inspect build/bpf/test_policy.bpf.o --json)
+jq -e '.name == "test" and (.callbacks | map(.name) | index("decide") != null and index("exit") != null) and
+	(.parameters[] | select(.name == "kfunc_said") | .default == -1 and .section == ".data" and .settable) and
+	(.parameters[] | select(.name == "route_if_no_handle") | .default == false and .section == ".rodata") and
+	(.counters[] | select(.name == "last_dev_name") | .default == null and .type == "char[64]")' >/dev/null <<<"$js"
+tap_result $? "json: inspect FILE: .rodata and .data parameters, a signed default, .bss counters (a char array: no default)" "$js"
+js=$(build/iopfctl inspect build/bpf/exit_only.bpf.o --json)
+[ "$(jq -c '[.callbacks[].name]' <<<"$js")" = '["exit"]' ]
+tap_result $? "json: inspect of a policy without decide: callbacks [\"exit\"]" "$js"
+
+d=$(mktemp -d)
+mkdir "$d/a" "$d/b" "$d/dir.bpf.o"
+cp build/bpf/deny_writes.bpf.o "$d/a/mine.bpf.o"
+cp build/bpf/storm_guard.bpf.o "$d/b/mine.bpf.o"
+cp build/bpf/observe.bpf.o "$d/b/observe.bpf.o"
+cp build/bpf/no_ops.bpf.o "$d/a/noops.bpf.o"
+head -c 300 build/bpf/observe.bpf.o >"$d/a/cut.bpf.o"
+out=$(IOPF_POLICY_PATH=$d/a:$d/b build/iopfctl inspect mine)
+[ "$(sed -n 's/^object: *//p' <<<"$out")" = "$d/a/mine.bpf.o" ] && grep -q '^  pasid ' <<<"$out"
+tap_result $? "inspect NAME: the first directory of IOPF_POLICY_PATH that has NAME.bpf.o, with its parameters" "$out"
+out=$(IOPF_POLICY_PATH=$d/a:$d/b build/iopfctl inspect observe)
+[ "$(sed -n 's/^object: *//p' <<<"$out")" = "$d/b/observe.bpf.o" ]
+tap_result $? "inspect NAME: a file in the search path before the built-in copy" "$out"
+out=$(IOPF_POLICY_PATH=$d/none build/iopfctl inspect partial_cap)
+[ "$(sed -n 's/^object: *//p' <<<"$out")" = built-in ] && grep -Eq '^  max_per_grpid +__u32 +32$' <<<"$out"
+tap_result $? "inspect NAME: the built-in copy when no directory has the file" "$out"
+out=$(IOPF_POLICY_PATH=$d/a build/iopfctl inspect nosuch 2>&1); rc=$?
+[ $rc = 2 ] && grep -q "no nosuch.bpf.o in $d/a" <<<"$out"
+tap_result $? "inspect of an unknown name: exit 2, naming the search path" "exit $rc: $out"
+expect_exit 4 "inspect of a name whose object is no policy (no iopf_ops map): exit 4" \
+	env IOPF_POLICY_PATH="$d/a" build/iopfctl inspect noops
+expect_exit 3 "inspect of a name whose object is cut short: exit 3" env IOPF_POLICY_PATH="$d/a" build/iopfctl inspect cut
+expect_exit 3 "inspect of a name that is a directory: exit 3" env IOPF_POLICY_PATH="$d" build/iopfctl inspect dir
+expect_exit 3 "inspect of a missing file: exit 3" build/iopfctl inspect "$d/missing.bpf.o"
+js=$(IOPF_POLICY_PATH=$d/a build/iopfctl -j inspect noops); rc=$?
+[ $rc = 4 ] && jq -e '.error | test("not a policy")' >/dev/null <<<"$js"
+tap_result $? "json: inspect of a non-policy: exit 4, an error object" "exit $rc: $js"
+expect_match 'deny_writes' "completion: inspect offers the policy files of the build tree" "$(complete_words iopfctl inspect deny)"
+expect_match 'mine' "completion: ... and of IOPF_POLICY_PATH" "$(IOPF_POLICY_PATH=$d/a complete_words iopfctl load mi)"
+rm -rf "$d"
 tap_done

@@ -228,5 +228,29 @@ tap_result $? "--foreground exits 0 on SIGINT" "$(cat /tmp/fg.out)"
 expect_no_match '^fg ' "--foreground detaches on exit" "$($I list)"
 [ ! -e /sys/fs/bpf/iopf/fg ]; tap_result $? "--foreground pins nothing"
 
+# --- policies found by name: a new policy file is loadable without editing C ---
+pd=$(mktemp -d)
+cp build/bpf/deny_writes.bpf.o "$pd/guard_writes.bpf.o"
+head -c 300 build/bpf/observe.bpf.o >"$pd/cut.bpf.o"
+out=$(IOPF_POLICY_PATH=$pd $FIRE --setup "$I load guard_writes --set pasid=0x42 >/dev/null" \
+	0:last:pasid=0x42:grpid=1:perm=2 0:last:pasid=0x43:grpid=2:perm=2)
+expect_match 'handler=1 .*success=1 invalid=1' \
+	"load NAME: NAME.bpf.o of IOPF_POLICY_PATH, its --set parameter applied: it decides" "$out"
+expect_match '^  denied +1$' "... stats of the policy found by name" "$($I stats deny_writes)"
+$I unload deny_writes >/dev/null
+expect_exit 7 "load NAME found by file: unknown --set key: exit 7" env IOPF_POLICY_PATH="$pd" $I load guard_writes --set nosuch=1
+expect_exit 3 "load NAME found by file, cut short: exit 3" env IOPF_POLICY_PATH="$pd" $I load cut
+expect_exit 4 "load NAME found by file in the build tree, no iopf_ops map (no_ops): exit 4" $I load no_ops
+expect_exit 2 "load NAME in no directory and not built in: exit 2" env IOPF_POLICY_PATH="$pd" $I load guard
+out=$(IOPF_POLICY_PATH=/nonexistent $I load storm_guard --name sgb --set rate=5 2>&1)
+tap_result $? "load NAME: the built-in copy when no directory has the file" "$out"
+$I unload sgb >/dev/null
+expect_exit 7 "--set on a .bss counter: exit 7 (not a parameter)" $I load storm_guard --name sgx --set shed_total=1
+out=$($I load test_policy --name td --set kfunc_said=7 2>&1)
+tap_result $? "load --set on a .data global" "$out"
+expect_match '^  kfunc_said +7$' "... the policy starts with the value set" "$($I stats td)"
+$I unload td >/dev/null
+rm -rf "$pd"
+
 $I unload --all >/dev/null 2>&1
 tap_done
