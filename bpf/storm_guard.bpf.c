@@ -32,6 +32,15 @@ const volatile __u64 burst = 100;
 const volatile bool answer_failure;
 const volatile bool per_pasid = true;
 
+/*
+ * A bucket's key: not a struct iopf_match, which would make the map a
+ * --set parameter (params.c)
+ */
+struct storm_key {
+	char dev[IOPF_DEV_NAME_LEN];
+	__u32 pasid;	/* IOPF_ANY_PASID: no PASID, or the whole device */
+};
+
 struct storm_bucket {
 	struct bpf_spin_lock lock;
 	__u64 tokens_x1e9;	/* tokens scaled by 1e9 to refill per ns */
@@ -43,7 +52,7 @@ struct storm_bucket {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
-	__type(key, struct iopf_match);
+	__type(key, struct storm_key);
 	__type(value, struct storm_bucket);
 } buckets SEC(".maps");
 
@@ -52,7 +61,7 @@ __u64 shed_total;
 SEC("struct_ops")
 int BPF_PROG(storm_guard_decide, IOPF_DECIDE_ARGS)
 {
-	struct iopf_match key = {};
+	struct storm_key key = {};
 	struct storm_bucket *b, fresh = {};
 	__u64 now = bpf_ktime_get_ns(), cap = burst * 1000000000ULL;
 	bool allow;

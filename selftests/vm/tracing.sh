@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# on demand: 90-100 s a kernel (13 bpftrace starts under TCG), over make
+# check's budget; make check-full runs it on both kernels (guest-tests)
 #
 # The bpftrace tools against a known mix of faults fired through the mock
 # IOMMU: handled, answered by a policy, bad setup, partial, aborted (no
