@@ -51,7 +51,7 @@ struct storm_bucket {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 8192);
 	__type(key, struct storm_key);
 	__type(value, struct storm_bucket);
 } buckets SEC(".maps");
@@ -78,9 +78,22 @@ int BPF_PROG(storm_guard_decide, IOPF_DECIDE_ARGS)
 		fresh.last_ns = now;
 		bpf_map_update_elem(&buckets, &key, &fresh, BPF_NOEXIST);
 		b = bpf_map_lookup_elem(&buckets, &key);
-		if (!b)
-			return IOPF_ACT_DEFAULT;
 	}
+	if (!b && key.pasid != IOPF_ANY_PASID) {
+		/*
+		 * The map is full (a device cycling through PASIDs, say): the
+		 * device's own bucket, so that new PASIDs are not let through
+		 * unlimited
+		 */
+		key.pasid = IOPF_ANY_PASID;
+		b = bpf_map_lookup_elem(&buckets, &key);
+		if (!b) {
+			bpf_map_update_elem(&buckets, &key, &fresh, BPF_NOEXIST);
+			b = bpf_map_lookup_elem(&buckets, &key);
+		}
+	}
+	if (!b)
+		return IOPF_ACT_DEFAULT;
 
 	bpf_spin_lock(&b->lock);
 	if (now > b->last_ns) {

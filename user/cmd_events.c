@@ -32,7 +32,7 @@ struct source {
 };
 
 static struct source sources[MAX_AUDIT_MAPS];
-static int nr_sources;
+static int nr_sources, warned_full;
 static long long remaining = -1;	/* events left to print, -1: no limit */
 static unsigned long long realtime_offset;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 
@@ -102,7 +102,7 @@ static int on_event(void *ctx, void *data, size_t size)
 			json_str(j, "scope", scope);
 			json_unum(j, "order", e->order);
 		} else {
-			printf(" scope=%s order=%u", scope, e->order);
+			printf(" scope=%s order=%llu", scope, (unsigned long long)e->order);
 		}
 		break;
 	case IOPFCTL_EV_REPLACE:
@@ -112,8 +112,8 @@ static int on_event(void *ctx, void *data, size_t size)
 			json_unum(j, "order", e->order);
 			json_unum(j, "link_id", e->link_id);
 		} else {
-			printf(" old=%s scope=%s order=%u link=%u", e->old, scope, e->order,
-			       e->link_id);
+			printf(" old=%s scope=%s order=%llu link=%u", e->old, scope,
+			       (unsigned long long)e->order, e->link_id);
 		}
 		break;
 	case IOPFCTL_EV_EJECT:
@@ -169,8 +169,8 @@ static int on_audit(void *ctx, void *data, size_t size)
 	char pasid[16], perm[8];
 	struct json *j;
 
-	if (size < sizeof(*r))
-		return 0;
+	if (size < sizeof(*r) || memchr(r->dev, 0, sizeof(r->dev)) == NULL)
+		return 0;	/* not a record of ours */
 	has_pasid = r->flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID;
 	last = r->flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
 	j = begin(r->ktime_ns, "request");
@@ -187,8 +187,9 @@ static int on_audit(void *ctx, void *data, size_t size)
 		json_bool(j, "vf", r->kernel & IOPF_AUDIT_VF);
 		json_unum(j, "parked_partials", r->nr_partial);
 	} else {
-		printf(" policy=%s device=%s pasid=%s grpid=%u last=%s addr=%#llx perm=%s handler=%s rid_handler=%s parked=%u",
-		       src->policy, r->dev, pasid_text(has_pasid, r->pasid, pasid), r->grpid,
+		/* A policy's record: its name may lack the NUL */
+		printf(" policy=%s device=%.*s pasid=%s grpid=%u last=%s addr=%#llx perm=%s handler=%s rid_handler=%s parked=%u",
+		       src->policy, (int)sizeof(r->dev), r->dev, pasid_text(has_pasid, r->pasid, pasid), r->grpid,
 		       last ? "yes" : "no", (unsigned long long)r->addr, perm_text(r->perm, perm),
 		       r->kernel & IOPF_AUDIT_HANDLER ? "yes" : "no",
 		       r->kernel & IOPF_AUDIT_RID_HANDLER ? "yes" : "no", r->nr_partial);
@@ -211,7 +212,7 @@ static void add_audit_maps(struct ring_buffer *rb)
 	int fd, i;
 
 	d = opendir(IOPF_PIN_ROOT);
-	while (d && (de = readdir(d)) && nr_sources < MAX_AUDIT_MAPS) {
+	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/map_%s", IOPF_PIN_ROOT, de->d_name,
@@ -227,8 +228,19 @@ static void add_audit_maps(struct ring_buffer *rb)
 		}
 		for (i = 0; i < nr_sources && sources[i].map_id != info.id; i++)
 			;
-		/* Known already; ring_buffer keeps its own mapping of it */
-		if (i < nr_sources || ring_buffer__add(rb, fd, on_audit, &sources[nr_sources])) {
+		if (i < nr_sources) {	/* read already */
+			close(fd);
+			continue;
+		}
+		if (nr_sources == MAX_AUDIT_MAPS) {
+			if (!warned_full++)
+				fprintf(stderr, "iopfctl: reading %d audit buffers already: %s not read\n",
+					MAX_AUDIT_MAPS, de->d_name);
+			close(fd);
+			continue;
+		}
+		/* ring_buffer__add() maps the buffer: the fd may go */
+		if (ring_buffer__add(rb, fd, on_audit, &sources[nr_sources])) {
 			close(fd);
 			continue;
 		}
@@ -246,6 +258,7 @@ int cmd_events(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ }
 	};
+	unsigned long long last_scan;
 	struct iopfctl_events *skel;
 	struct ring_buffer *rb = NULL;
 	int status = EXIT_OK, err, c;
@@ -285,13 +298,18 @@ int cmd_events(int argc, char **argv)
 	/* On stderr: stdout is the events alone, for scripts */
 	fprintf(stderr, "iopfctl: tracing policy events%s; Ctrl-C to end\n",
 		nr_sources ? " and audit records" : "");
+	last_scan = clock_ns(CLOCK_MONOTONIC);
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 250);
 		if (err == -EINTR)
 			continue;
 		if (err < 0)
 			break;
-		add_audit_maps(rb);
+		/* New audit policies every 250 ms, not at every event */
+		if (clock_ns(CLOCK_MONOTONIC) - last_scan >= 250000000ULL) {
+			add_audit_maps(rb);
+			last_scan = clock_ns(CLOCK_MONOTONIC);
+		}
 	}
 	if (err < 0 && err != -EINTR && remaining != 0)
 		status = fail(EXIT_KERNEL_ERROR, "reading events: %s", strerror(-err));

@@ -84,14 +84,21 @@ static int read_rows(int map_fd)
 		memcpy(d, t, sizeof(r->total));
 		for (i = 0; i < nr_prev; i++) {
 			if (!memcmp(&prev[i].key, &key, sizeof(key))) {
+				/* Evicted and counted again from 0: no rate */
 				for (k = 0; k < (int)NR_COUNTS; k++)
-					d[k] -= ((__u64 *)&prev[i].total)[k];
+					d[k] = d[k] >= ((__u64 *)&prev[i].total)[k] ?
+					       d[k] - ((__u64 *)&prev[i].total)[k] : 0;
 				break;
 			}
 		}
 	}
 	free(percpu);
 	qsort(rows, nr_rows, sizeof(rows[0]), row_cmp);
+	/* A key evicted under the walk restarts it: keep each row once */
+	for (i = k = 0; i < nr_rows; i++)
+		if (!k || memcmp(&rows[k - 1].key, &rows[i].key, sizeof(key)))
+			rows[k++] = rows[i];
+	nr_rows = k;
 	return 0;
 }
 

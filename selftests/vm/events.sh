@@ -68,7 +68,7 @@ dev_gone=$(devname 0 "$out")
 $I unload --all >/dev/null
 # The reap work detaches ejected policies: wait for the last detach
 for i in $(seq 100); do
-	[ "$(grep -c '"event":"detach"' $tmp/ev)" -ge 6 ] && break
+	[ "$(grep -c '"event":"detach"' $tmp/ev)" -ge 7 ] && break
 	sleep 0.05
 done
 bg_stop
@@ -93,9 +93,9 @@ jq_case "events: eject device-removed when the scoped device goes" \
 	"[.[] | select(.event == \"eject\" and .policy == \"gone\")] | length == 1 and .[0].reason == \"device-removed\" and .[0].device == \"$dev_gone\"" $E
 jq_case "events: five ejections, one per policy that misbehaved or lost its device" \
 	'[.[] | select(.event == "eject")] | length == 5' $E
-jq_case "events: observe's detach names the link sysfs gave" \
-	"[.[] | select(.event == \"detach\" and .policy == \"observe\")] | length == 1 and .[0].link_id == $obs_link" $E
-for p in bad:bad-action wk:wrong-kind-of-request selfish:self router:bad-route gone:device-removed observe:detached; do
+jq_case "events: observe's detaches: the one replaced, then the one unloaded, on the link sysfs gave" \
+	"[.[] | select(.event == \"detach\" and .policy == \"observe\")] | length == 2 and .[0].reason == \"replaced\" and .[1].reason == \"detached\" and all(.[]; .link_id == $obs_link)" $E
+for p in bad:bad-action wk:wrong-kind-of-request selfish:self router:bad-route gone:device-removed; do
 	n=${p%%:*} r=${p#*:}
 	jq_case "events: $n: attach, then one detach with reason $r, after its ejection" \
 		"to_entries | map(select(.value.policy == \"$n\")) as \$mine |

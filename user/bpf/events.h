@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What iopfctl's own BPF programs (events.bpf.c, top.bpf.c) hand to
+ * What iopfctl's own BPF programs (iopfctl_events.bpf.c, iopfctl_top.bpf.c) hand to
  * iopfctl: shared by both sides, so fixed-size types only.
  */
 #ifndef IOPFCTL_EVENTS_H
@@ -37,8 +37,8 @@ enum iopfctl_event_type {
  */
 struct iopfctl_event {
 	__u64 ktime_ns;
+	__u64 order;
 	__u32 type;
-	__u32 order;
 	__u32 link_id;
 	__u32 kind;
 	__u32 pasid;

@@ -35,7 +35,7 @@ static __always_inline struct iopfctl_event *new_event(__u32 type, const char *n
 }
 
 SEC("tp_btf/iopf_policy_attach")
-int BPF_PROG(on_attach, const char *name, const char *scope, u32 order)
+int BPF_PROG(on_attach, const char *name, const char *scope, u64 order)
 {
 	struct iopfctl_event *e = new_event(IOPFCTL_EV_ATTACH, name);
 
@@ -49,7 +49,7 @@ int BPF_PROG(on_attach, const char *name, const char *scope, u32 order)
 
 SEC("tp_btf/iopf_policy_replace")
 int BPF_PROG(on_replace, const char *old, const char *name, const char *scope,
-	     u32 order, u32 link_id)
+	     u64 order, u32 link_id)
 {
 	struct iopfctl_event *e = new_event(IOPFCTL_EV_REPLACE, name);
 

@@ -285,9 +285,12 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	info->pasid = pasid;
 	strscpy(info->dev_name, dev_name, sizeof(info->dev_name));
 	strscpy(info->msg, msg ?: "", sizeof(info->msg));
-	/* One line in sysfs and in the log, whatever the policy passed */
+	/*
+	 * One line of ASCII in sysfs, the log and the trace, whatever the
+	 * policy passed (isprint() alone takes Latin-1's upper half too)
+	 */
 	for (i = 0; info->msg[i]; i++)
-		if (!isprint(info->msg[i]))
+		if (!isascii(info->msg[i]) || !isprint(info->msg[i]))
 			info->msg[i] = '?';
 
 	rec = &iopf_bpf_ejections[iopf_bpf_nr_ejections++ % IOPF_NR_EJECTIONS];
@@ -312,18 +315,6 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 			p->ops->name, iopf_exit_names[kind],
 			iopf_bpf_action_name(action, num), info->dev_name, pasid);
 	schedule_work(&iopf_bpf_reap_work);
-}
-
-/* Why @p stops if it stops now: an ejection's reason, or detached */
-static u32 iopf_bpf_exit_kind(struct iopf_bpf_policy *p)
-{
-	u32 kind;
-
-	/* iopf_bpf_eject() marks it dead and sets the reason under the lock */
-	spin_lock(&iopf_bpf_ejections_lock);
-	kind = p->exit_info.kind;
-	spin_unlock(&iopf_bpf_ejections_lock);
-	return kind;
 }
 
 /* See bpf_iopf_eject(): the policy being called gives up */
@@ -941,10 +932,22 @@ static void iopf_bpf_policy_free(struct iopf_bpf_policy *p)
 	kfree(p);
 }
 
+/*
+ * @p is gone from iopfctl events' view: after the grace period, when no
+ * call in flight can eject it any more, so its reason is final
+ */
+static void iopf_bpf_trace_detach(struct iopf_bpf_policy *p)
+{
+	trace_iopf_policy_detach(p->ops->name, iopf_bpf_scope_name(p),
+				 p->link_id, p->exit_info.kind,
+				 iopf_bpf_exit_name(p->exit_info.kind));
+}
+
 /* After its last listing is gone: let calls in flight end, then say why */
 static void iopf_bpf_policy_stop(struct iopf_bpf_policy *p)
 {
 	synchronize_rcu();
+	iopf_bpf_trace_detach(p);
 	if (p->ops->exit)
 		p->ops->exit(&p->exit_info);
 	iopf_bpf_policy_free(p);
@@ -960,16 +963,13 @@ static struct device *iopf_bpf_get_device(const char *name)
 /* Take @p off the lists; the caller stops it once iopf_bpf_lock is dropped */
 static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 {
-	u32 kind;
-
 	lockdep_assert_held(&iopf_bpf_lock);
 	/* Why it was ejected shows in sysfs before it is seen gone */
 	if (test_bit(0, &p->dead))
 		iopf_bpf_sysfs_sync_ejections();
 	iopf_bpf_sysfs_del(p);
-	kind = iopf_bpf_exit_kind(p);
-	trace_iopf_policy_detach(p->ops->name, iopf_bpf_scope_name(p),
-				 p->link->id, kind, iopf_bpf_exit_name(kind));
+	/* Numbered by now; its detach is traced once it has stopped */
+	p->link_id = p->link->id;
 	list_del_rcu(&p->node);
 	if (p->dev) {
 		hlist_del_rcu(&p->dev_node);
@@ -1166,6 +1166,8 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	synchronize_rcu();
 	if (!test_and_set_bit(0, &old->dead))
 		old->exit_info.kind = IOPF_EXIT_REPLACED;
+	old->link_id = link->id;
+	iopf_bpf_trace_detach(old);
 	if (old->ops->exit)
 		old->ops->exit(&old->exit_info);
 	iopf_bpf_policy_free(old);

@@ -43,6 +43,7 @@ struct iopf_bpf_policy {
 	struct bpf_link *link;
 	struct device *dev;		/* scope, referenced; NULL: all devices */
 	u64 order;			/* attach order, for the combining rule */
+	u32 link_id;			/* its link's, kept when it is unlisted */
 	unsigned long dead;		/* bit 0: never call again */
 	bool reaping;			/* the reap work took it, under the lock */
 	atomic_t overruns;		/* timed calls in a row over the budget */

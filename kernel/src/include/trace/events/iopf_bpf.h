@@ -71,42 +71,43 @@ TRACE_EVENT(iopf_decision,
  * replaced (a link update put @name in @old's place), ejected (refused by
  * the kernel, over time, its device gone, or by itself: @kind an enum
  * iopf_exit_kind, @reason its name as sysfs gives it, @action the refused
- * one's name or number; @dev and @pasid those of the request that caused it, the
- * departing device for IOPF_EXIT_DEV_REMOVED; @pasid 0 without a PASID),
- * detached (taken off the lists: its link detached or released, or, with
- * @kind its ejection's, an ejected policy reaped).  @scope is the device a
- * policy is scoped to, "" for all devices; @link_id the BPF link's ID,
- * which an attach cannot give: the core numbers the link only after .reg()
- * returns (bpf_link_settle()).
+ * one's name or number; @dev and @pasid those of the request that caused
+ * it, the departing device for IOPF_EXIT_DEV_REMOVED; @pasid 0 without a
+ * PASID), detached (stopped, once no call in flight can reach it: its link
+ * detached or released; with @kind its ejection's, an ejected policy
+ * reaped; with IOPF_EXIT_REPLACED, the policy a link update replaced).
+ * @scope is the device a policy is scoped to, "" for all devices; @link_id
+ * the BPF link's ID, which an attach cannot give: the core numbers the link
+ * only after .reg() returns (bpf_link_settle()).
  */
 TRACE_EVENT(iopf_policy_attach,
-	    TP_PROTO(const char *name, const char *scope, u32 order),
+	    TP_PROTO(const char *name, const char *scope, u64 order),
 	    TP_ARGS(name, scope, order),
 	    TP_STRUCT__entry(__string(name, name)
 			     __string(scope, scope)
-			     __field(u32, order)),
+			     __field(u64, order)),
 	    TP_fast_assign(__assign_str(name);
 			   __assign_str(scope);
 			   __entry->order = order;),
-	    TP_printk("policy=%s scope=%s order=%u", __get_str(name),
+	    TP_printk("policy=%s scope=%s order=%llu", __get_str(name),
 		      __get_str(scope), __entry->order)
 );
 
 TRACE_EVENT(iopf_policy_replace,
 	    TP_PROTO(const char *old, const char *name, const char *scope,
-		     u32 order, u32 link_id),
+		     u64 order, u32 link_id),
 	    TP_ARGS(old, name, scope, order, link_id),
 	    TP_STRUCT__entry(__string(old, old)
 			     __string(name, name)
 			     __string(scope, scope)
-			     __field(u32, order)
+			     __field(u64, order)
 			     __field(u32, link_id)),
 	    TP_fast_assign(__assign_str(old);
 			   __assign_str(name);
 			   __assign_str(scope);
 			   __entry->order = order;
 			   __entry->link_id = link_id;),
-	    TP_printk("old=%s policy=%s scope=%s order=%u link=%u",
+	    TP_printk("old=%s policy=%s scope=%s order=%llu link=%u",
 		      __get_str(old), __get_str(name), __get_str(scope),
 		      __entry->order, __entry->link_id)
 );
