@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # user space: make check runs it on the first kernel only (guest-tests)
+# on demand: 14 s on 6.12, over make check's budget; make check-full runs it
 #
 # iopfctl replace in the test VM: a policy replaced in place keeps its
 # place, link and pins; every refusal has its exit status and leaves the old

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # user space: make check runs it on the first kernel only (guest-tests)
+# on demand: 27 s on 6.12, over make check's budget; make check-full runs it
 #
 # /sys/kernel/iopf/ against its ABI file (kernel/src/Documentation/ABI/testing/sysfs-kernel-iopf):
 # the files the kernel has are exactly the documented ones, one value each,
