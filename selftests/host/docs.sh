@@ -314,7 +314,7 @@ listed=$(sed -n '/^`make check` builds everything/,/^$/p' docs/testing.md | grep
 headed=$(grep -l '^# user space' selftests/vm/*.sh | sed -E 's#selftests/(vm/[a-z_]+)[.]sh#\1#' | sort | tr '\n' ' ')
 [ "$listed" = "$headed" ]
 tap_result $? "docs: testing: the '# user space' VM scripts are the ones it lists" "listed: $listed; headed: $headed"
-listed=$(sed -n '/^Three VM scripts have the header `# on demand`/,/^$/p' docs/testing.md | grep -oE '`vm/[a-z_]+`' | tr -d '`' | sort -u | tr '\n' ' ')
+listed=$(sed -n '/^[A-Z][a-z]* VM scripts have the header `# on demand`/,/^$/p' docs/testing.md | grep -oE '`vm/[a-z_]+`' | tr -d '`' | sort -u | tr '\n' ' ')
 headed=$(grep -l '^# on demand' selftests/vm/*.sh | sed -E 's#selftests/(vm/[a-z_]+)[.]sh#\1#' | sort | tr '\n' ' ')
 [ -n "$listed" ] && [ "$listed" = "$headed" ]
 tap_result $? "docs: testing: the '# on demand' VM scripts are the ones it lists" "listed: $listed; headed: $headed"
