@@ -274,9 +274,9 @@ int cmd_events(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error();
-	err = iopf_kernel_available();
-	if (err)
-		return kernel_error(err, "reading attached policies");
+	status = require_iopf_kernel();
+	if (status)
+		return status;
 
 	skel = iopfctl_events__open_and_load();
 	if (!skel)

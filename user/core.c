@@ -156,12 +156,19 @@ int kernel_error(int err, const char *what)
 	}
 }
 
-int find_policy(const char *name, struct iopf_policy_info *p)
+int require_iopf_kernel(void)
 {
 	int err = iopf_kernel_available();
 
+	return err ? kernel_error(err, "reading attached policies") : EXIT_OK;
+}
+
+int find_policy(const char *name, struct iopf_policy_info *p)
+{
+	int err = require_iopf_kernel();
+
 	if (err)
-		return kernel_error(err, "reading attached policies");
+		return err;
 	err = iopf_kernel_policy(name, p);
 	if (err == -ENOENT)
 		return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", name);
@@ -263,8 +270,8 @@ int prepare_policy(const char *what, const char *name, const char *dev,
 	status = check_privilege();
 	if (!status)
 		status = check_kernel();
-	if (!status && (err = iopf_kernel_available()))
-		status = kernel_error(err, "reading attached policies");
+	if (!status)
+		status = require_iopf_kernel();
 	if (!status)
 		status = open_policy(what, &l->obj, NULL, 0);
 	if (status)

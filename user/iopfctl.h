@@ -85,6 +85,11 @@ int check_kernel(void);		/* the kernel's BTF has struct iopf_ops */
 /* Print the failure @err (-errno) of @what, a sysfs read; returns the EXIT_* */
 int kernel_error(int err, const char *what);
 /*
+ * EXIT_OK if the kernel shows /sys/kernel/iopf/; else prints why not and
+ * returns EXIT_NO_KERNEL_SUPPORT, EXIT_NO_PRIVILEGE or EXIT_KERNEL_ERROR
+ */
+int require_iopf_kernel(void);
+/*
  * The attached policy @name into *@p: EXIT_OK, or prints why not and
  * returns EXIT_NO_KERNEL_SUPPORT (no /sys/kernel/iopf/), EXIT_NOT_ATTACHED
  * or the EXIT_* of another failure to read it
