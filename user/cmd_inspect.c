@@ -252,9 +252,9 @@ int cmd_inspect(int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error();
-	status = open_policy(argv[1], &obj, from, sizeof(from));
+	status = libiopf_open_object(argv[1], NULL, NULL, &obj, from, sizeof(from));
 	if (status)
-		return status;
+		return open_status(argv[1], status);
 	iopf_ops_get_str(obj, "name", name, sizeof(name));
 	iopf_ops_get_str(obj, "dev_name", scope, sizeof(scope));
 	iopf_ops_get_bool(obj, "shadow", &shadow);

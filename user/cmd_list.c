@@ -63,10 +63,10 @@ int cmd_list(int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error();
-	n = iopf_kernel_policies(p, IOPF_MAX_POLICIES);
+	n = iopf_list_policies(p, IOPF_MAX_POLICIES, sizeof(p[0]));
 	if (n < 0)
 		return kernel_error(n, "reading attached policies");
-	ne = iopf_kernel_ejections(ej, 64);
+	ne = iopf_list_ejections(ej, 64, sizeof(ej[0]));
 	if (ne < 0)
 		ne = 0;
 	if (json_output) {
@@ -117,7 +117,7 @@ int cmd_show(int argc, char **argv)
 	status = find_policy(argv[1], &p);
 	if (status)
 		return status;
-	ne = iopf_kernel_ejections(ej, 64);
+	ne = iopf_list_ejections(ej, 64, sizeof(ej[0]));
 	for (i = ne - 1; i >= 0 && !last; i--)
 		if (!strcmp(ej[i].name, p.name) && strcmp(p.state, "live"))
 			last = &ej[i];

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * iopfctl load NAME|FILE.bpf.o: prepare the policy (core.c), attach it and
- * the object's other programs, then pin it all so that it stays attached
- * after iopfctl exits, or, with --foreground, stay attached until a signal
- * or until the kernel ejects it.  --dry-run stops after the kernel verified
+ * iopfctl load NAME|FILE.bpf.o: prepare the policy (core.c), load it and
+ * attach it with the object's other programs (libiopf), pinned so that it
+ * stays attached after iopfctl exits, or, with --foreground, stay attached
+ * until a signal or until the kernel ejects it.  --dry-run stops after the kernel verified
  * the programs and validated the policy (.validate), and says the name the
  * policy would take.
  */
@@ -16,49 +16,46 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "iopf_kernel.h"
 #include "iopf_ops_map.h"
 #include "iopfctl.h"
 
-/* @obj has one struct_ops map (its iopf_ops one) */
-static bool single_struct_ops_map(const struct bpf_object *obj)
+/* The EXIT_* of iopf_policy_attach()'s error @err on @p, said */
+static int attach_status(const struct iopf_policy *p, int err)
 {
-	struct bpf_map *m;
-	int n = 0;
-
-	bpf_object__for_each_map(m, obj)
-		n += bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS;
-	return n == 1;
-}
-
-/* Attach the struct_ops map, then each other program with its own link */
-static int attach_policy(struct loaded *l, const char *dev)
-{
-	int err;
-
-	l->ops_link = bpf_map__attach_struct_ops(iopf_ops_map(l->obj));
-	if (!l->ops_link) {
-		err = errno;
-		if (err == ENODEV)
-			return fail(EXIT_UNKNOWN_DEVICE, "no device '%s' behind an IOMMU", dev ? dev : "?");
-		if (err == EEXIST)
-			return fail(EXIT_NAME_TAKEN, "a policy named '%s' is already attached", l->name);
-		if (err == EPERM || err == EACCES)
-			return fail(EXIT_NO_PRIVILEGE, "attaching %s: permission denied", l->name);
-		if (err == EOPNOTSUPP)
-			return fail(EXIT_NO_STRUCT_OPS, "%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", l->name);
-		return fail(EXIT_KERNEL_ERROR, "attaching %s: %s", l->name, strerror(err));
+	switch (p->step) {
+	case STEP_LOAD:
+	case STEP_MAPS:
+		return load_status(p, err);
+	case STEP_PROGRAMS:
+		return lib_fail(err == -E2BIG ? EXIT_BAD_OBJECT : EXIT_KERNEL_ERROR, NULL);
+	case STEP_PIN:
+		return lib_fail(EXIT_KERNEL_ERROR, NULL);
+	default:
+		break;
 	}
-	return attach_programs(l);
+	switch (err) {
+	case -ENODEV:
+		return lib_fail(EXIT_UNKNOWN_DEVICE, NULL);
+	case -EEXIST:
+		return lib_fail(EXIT_NAME_TAKEN, NULL);
+	case -EPERM:
+	case -EACCES:
+		return lib_fail(EXIT_NO_PRIVILEGE, NULL);
+	case -EOPNOTSUPP:
+		return lib_fail(EXIT_NO_STRUCT_OPS, NULL);
+	default:
+		return lib_fail(EXIT_KERNEL_ERROR, NULL);
+	}
 }
 
 /*
  * What load did (@what: "attached" or "would_attach") for @l with @scope
  * ("*" for all devices), pinned in @pinned unless NULL
  */
-static void print_load_result(const char *what, const struct loaded *l,
+static void print_load_result(const char *what, const struct iopf_policy *l,
 			      const char *scope, bool shadow, const char *pinned)
 {
+	int fd = iopf_policy_link_fd(l);
 	bool all = !strcmp(scope, "*");
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
@@ -76,20 +73,20 @@ static void print_load_result(const char *what, const struct loaded *l,
 	json_str(j, what, l->name);
 	json_str(j, "scope", scope);
 	json_str(j, "mode", shadow ? "shadow" : "live");
-	if (l->ops_link && !bpf_link_get_info_by_fd(bpf_link__fd(l->ops_link), &info, &len))
+	if (fd >= 0 && !bpf_link_get_info_by_fd(fd, &info, &len))
 		json_unum(j, "link_id", info.id);
 	if (pinned)
 		json_str(j, "pinned", pinned);
-	else if (l->ops_link)
+	else if (fd >= 0)
 		json_bool(j, "foreground", true);
 	json_end_obj(j);
 	json_done(j);
 }
 
 /* --foreground: stay attached until a signal, or until the kernel ejects us */
-static int run_foreground(struct loaded *l, const char *scope, bool shadow)
+static int run_foreground(struct iopf_policy *l, const char *scope, bool shadow)
 {
-	struct pollfd pfd = { .fd = bpf_link__fd(l->ops_link), .events = POLLIN };
+	struct pollfd pfd = { .fd = iopf_policy_link_fd(l), .events = POLLIN };
 	struct iopf_ejection_info ej[64];
 	int n, i, status = EXIT_OK;
 
@@ -102,7 +99,7 @@ static int run_foreground(struct loaded *l, const char *scope, bool shadow)
 	fflush(stdout);
 	while (!stop_requested) {
 		if (poll(&pfd, 1, 200) == 1 && (pfd.revents & POLLHUP)) {
-			n = iopf_kernel_ejections(ej, 64);
+			n = iopf_list_ejections(ej, 64, sizeof(ej[0]));
 			for (i = n - 1; i >= 0; i--)
 				if (!strcmp(ej[i].name, l->name))
 					break;
@@ -117,7 +114,7 @@ static int run_foreground(struct loaded *l, const char *scope, bool shadow)
 			break;
 		}
 	}
-	unload_local(l);
+	iopf_policy_close(l);
 	return status;
 }
 
@@ -132,11 +129,12 @@ int cmd_load(int argc, char **argv)
 		{ "shadow", no_argument, NULL, 'S' },
 		{ }
 	};
+	IOPF_OPTS(iopf_attach_opts, attach, .pin = true);
 	const char *dev = NULL, *name = NULL, *sets[64];
-	struct loaded l;
+	struct iopf_policy *l;
 	bool foreground = false, dry_run = false, shadow = false;
 	char dir[256];
-	int c, nr_sets = 0, status, err, lock = -1;
+	int c, nr_sets = 0, status, err;
 
 	while ((c = getopt_long(argc, argv, "d:n:s:f", opts, NULL)) != -1) {
 		switch (c) {
@@ -162,57 +160,43 @@ int cmd_load(int argc, char **argv)
 				dry_run ? NAME_NOT_CHECKED : NAME_MUST_BE_FREE, &l);
 	if (status)
 		return status;
+	err = iopf_policy_load(l);
+	if (err) {
+		status = load_status(l, err);
+		goto out;
+	}
 	if (dry_run) {
 		/*
 		 * As attaching would, have the kernel run .validate on the map's
-		 * value, without a link: only a BPF_F_LINK map, which a value
-		 * does not register.
+		 * value, without a link
 		 */
-		status = check_link_map(&l);
-		if (status)
-			goto out;
-		/* Our writer takes one struct_ops map only: with more, as before */
-		err = single_struct_ops_map(l.obj) ? iopf_ops_write_kern_value(l.obj) : 0;
-		if (err < 0) {
-			status = fail(EXIT_KERNEL_ERROR, "the kernel refused %s: %s", l.name,
-				      err == -EINVAL ? "it has no decide(), or a --dev the kernel does not take" :
-				      strerror(-err));
+		err = iopf_policy_validate(l);
+		if (err) {
+			status = lib_fail(err == -EOPNOTSUPP ? EXIT_NO_STRUCT_OPS : EXIT_KERNEL_ERROR, NULL);
 			goto out;
 		}
 		/* Verified and validated by the kernel, not attached: the name it would take */
-		if (iopf_ops_get_str(l.obj, "dev_name", dir, sizeof(dir)))
+		if (iopf_ops_get_str(l->obj, "dev_name", dir, sizeof(dir)))
 			dir[0] = 0;
-		print_load_result("would_attach", &l, *dir ? dir : "*", shadow, NULL);
+		print_load_result("would_attach", l, *dir ? dir : "*", shadow, NULL);
 		goto out;
 	}
 	if (foreground) {
-		status = attach_policy(&l, dev);
-		if (!status)
-			return run_foreground(&l, dev ?: "*", shadow);
+		err = iopf_policy_attach(l, NULL);
+		if (!err)
+			return run_foreground(l, dev ?: "*", shadow);
+		status = attach_status(l, err);
 		goto out;
 	}
 
-	/* Attach and pin under the lock, which a second load of this name waits for */
-	lock = pins_lock();
-	status = attach_policy(&l, dev);
-	if (status)
-		goto out;
-	/*
-	 * The name is ours now: pins under it are an earlier policy's, one
-	 * the kernel ejected.  They go only now, so a failed load keeps them.
-	 */
-	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, l.name);
-	remove_pins(dir, false, NULL);
-	err = pin_all(&l, dir);
+	/* Attached and pinned under the pins' lock, which a second load of this name waits for */
+	err = iopf_policy_attach(l, &attach);
 	if (err) {
-		remove_pins(dir, false, NULL);
-		status = fail(EXIT_KERNEL_ERROR, "pinning under %s: %s%s", dir, strerror(-err),
-			      err == -ENOMEM ? "" : " (is bpffs mounted on /sys/fs/bpf?)");
+		status = attach_status(l, err);
 		goto out;
 	}
-	print_load_result("attached", &l, dev ?: "*", shadow, dir);
+	print_load_result("attached", l, dev ?: "*", shadow, l->pin_dir);
 out:
-	unload_local(&l);
-	pins_unlock(lock);
+	iopf_policy_close(l);
 	return status;
 }

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * iopfctl unload NAME|--all: detach a policy through the link id the
- * kernel lists for it, whoever attached it, and remove its pins, which
+ * kernel lists for it, whoever attached it, and remove its pins (iopf_unload()), which
  * releases the links of its other programs; for a policy the kernel has
  * ejected, only the stale pins are left to remove.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 
 #include "iopf_kernel.h"
 #include "iopfctl.h"
@@ -19,30 +18,33 @@ struct unload_report {
 	struct name_list unloaded, kept, stale;
 };
 
-static int unload_one(const struct iopf_policy_info *p, struct unload_report *r)
+/* iopf_unload() @name, and say what it did: EXIT_OK or why not */
+static int unload_one(const char *name, struct unload_report *r, bool stale_only)
 {
-	char dir[256];
-	bool kept = false;
-	int fd, err = 0;
+	int ret = iopf_unload(name);
 
-	fd = bpf_link_get_fd_by_id(p->link_id);
-	if (fd < 0 || bpf_link_detach(fd))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	/* Pinned links of its other programs go with the pins */
-	snprintf(dir, sizeof(dir), "%s/%s", IOPF_PIN_ROOT, p->name);
-	remove_pins(dir, false, &kept);
-	if (err && err != -ENOENT)
-		return fail(EXIT_KERNEL_ERROR, "detaching %s: %s", p->name, strerror(-err));
-	if (r) {
-		name_list_add(&r->unloaded, p->name);
-		if (kept)
-			name_list_add(&r->kept, p->name);
-	} else if (kept) {
-		printf("iopfctl: unloaded %s; kept %s: it holds files iopfctl did not pin\n", p->name, dir);
+	if (ret == -ENOENT && stale_only)
+		return EXIT_OK;
+	if (ret == -ENOENT)
+		return lib_fail(EXIT_NOT_ATTACHED, NULL);
+	if (ret < 0)
+		return lib_fail(EXIT_KERNEL_ERROR, NULL);
+	if (ret & IOPF_UNLOAD_STALE_PINS) {
+		if (r)
+			name_list_add(&r->stale, name);
+		else
+			printf("iopfctl: removed the pins of %s (no longer attached)%s\n", name,
+			       ret & IOPF_UNLOAD_PINS_KEPT ?
+			       "; kept the directory: it holds files iopfctl did not pin" : "");
+	} else if (r) {
+		name_list_add(&r->unloaded, name);
+		if (ret & IOPF_UNLOAD_PINS_KEPT)
+			name_list_add(&r->kept, name);
+	} else if (ret & IOPF_UNLOAD_PINS_KEPT) {
+		printf("iopfctl: unloaded %s; kept %s/%s: it holds files iopfctl did not pin\n",
+		       name, IOPF_PIN_ROOT, name);
 	} else {
-		printf("iopfctl: unloaded %s\n", p->name);
+		printf("iopfctl: unloaded %s\n", name);
 	}
 	return EXIT_OK;
 }
@@ -66,36 +68,41 @@ int cmd_unload(int argc, char **argv)
 	struct iopf_policy_info p[IOPF_MAX_POLICIES];
 	static struct unload_report report;
 	struct unload_report *r = json_output ? &report : NULL;
-	int n, i, lock, status = EXIT_OK;
-	bool all;
+	int n, i, status = EXIT_OK;
+	struct dirent *de;
+	DIR *d;
 
 	if (argc != 2)
 		return usage_error();
-	all = !strcmp(argv[1], "--all");
-	/* A replace of NAME finishes its pins first, or sees NAME gone */
-	lock = pins_lock();
-	n = iopf_kernel_policies(p, IOPF_MAX_POLICIES);
-	if (n < 0) {
-		status = kernel_error(n, "reading attached policies");
+	if (strcmp(argv[1], "--all")) {
+		if (!valid_name(argv[1]))
+			return fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+		n = iopf_kernel_available();
+		if (n)
+			return kernel_error(n, "reading attached policies");
+		status = unload_one(argv[1], r, false);
 		goto out;
 	}
+	n = iopf_list_policies(p, IOPF_MAX_POLICIES, sizeof(p[0]));
+	if (n < 0)
+		return kernel_error(n, "reading attached policies");
 	for (i = 0; i < n; i++)
-		if (all || !strcmp(p[i].name, argv[1]))
-			status = unload_one(&p[i], r) ?: status;
-	if (all) {
+		status = unload_one(p[i].name, r, false) ?: status;
+	/* The pins no attached policy has, as after an ejection */
+	d = opendir(IOPF_PIN_ROOT);
+	while (d && (de = readdir(d))) {
+		struct iopf_policy_info info;
+
+		/* Attached (by a load since the list): not stale */
+		if (de->d_name[0] == '.' || !valid_name(de->d_name) ||
+		    !iopf_kernel_policy(de->d_name, &info))
+			continue;
 		/* How many stale pins went does not change the status */
-		remove_stale_pins(NULL, r ? &r->stale : NULL);
-		goto out;
+		unload_one(de->d_name, r, true);
 	}
-	for (i = 0; i < n && strcmp(p[i].name, argv[1]); i++)
-		;
-	if (i < n)
-		goto out;
-	/* Ejected: its other programs stay attached through their pins */
-	if (!remove_stale_pins(argv[1], r ? &r->stale : NULL))
-		status = fail(EXIT_NOT_ATTACHED, "no policy named '%s' is attached", argv[1]);
+	if (d)
+		closedir(d);
 out:
-	pins_unlock(lock);
 	if (r && !status)
 		print_report(r);
 	return status;

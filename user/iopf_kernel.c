@@ -144,7 +144,7 @@ static int read_policy(const char *name, void *out)
 {
 	struct iopf_policy_info *p = out;
 	char dir[300];
-	unsigned long long link_id;
+	unsigned long long link_id = 0, v;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -162,6 +162,13 @@ static int read_policy(const char *name, void *out)
 	err = err ?: read_ull(dir, "overridden", &p->overridden);
 	err = err ?: read_ull(dir, "shadowed", &p->shadowed);
 	p->link_id = link_id;
+	p->sz = sizeof(*p);
+	/* A kernel with tenant scopes says whose; without, a host policy of an unknown uid */
+	p->uid = -1;
+	if (!err && !read_ull(dir, "tenant", &v))
+		p->tenant = v != 0;
+	if (!err && !read_ull(dir, "uid", &v))
+		p->uid = v;
 	/* The kernel removes a policy's files while a read waits: ENODEV */
 	return err == -ENODEV ? -ENOENT : err;
 }
@@ -223,6 +230,7 @@ static int read_ejection(const char *seq, void *out)
 	err = err ?: read_ull(dir, "pasid", &v);
 	err = err ?: read_value(dir, "message", e->msg, sizeof(e->msg));
 	e->pasid = v;
+	e->sz = sizeof(*e);
 	return err == -ENODEV ? -ENOENT : err;
 }
 

@@ -13,32 +13,16 @@
  * in the kernel: kernel types, so the loader has its own copy)
  */
 #define IOPF_OPS_NAME_LEN	32
-#define IOPF_DEV_NAME_LEN	64
 #define IOPF_EXIT_MSG_LEN	64
-#define IOPF_MAX_POLICIES	64
 
 #define IOPF_SYSFS_DIR		"/sys/kernel/iopf"
 
-struct iopf_policy_info {
-	char name[IOPF_OPS_NAME_LEN];
-	char scope[IOPF_DEV_NAME_LEN];	/* "*" for all devices */
-	char state[16];			/* live or ejected */
-	char mode[8];			/* live or shadow */
-	unsigned long long order;
-	unsigned int link_id;
-	unsigned long long calls, obeyed, overridden, shadowed;	/* decide() */
-};
-
-struct iopf_ejection_info {
-	unsigned int seq;
-	unsigned long long time_ns;
-	char name[IOPF_OPS_NAME_LEN];
-	char reason[32];
-	char action[16];		/* the refused action, or "default" */
-	char device[IOPF_DEV_NAME_LEN];	/* "" if none */
-	unsigned int pasid;
-	char msg[IOPF_EXIT_MSG_LEN];	/* the policy's own reason, or "" */
-};
+/*
+ * struct iopf_policy_info and struct iopf_ejection_info, IOPF_DEV_NAME_LEN
+ * and IOPF_MAX_POLICIES: libiopf's public ones (a path, not <iopf/...>:
+ * the selftests build with user/ on their include path, not include/)
+ */
+#include "../include/iopf/libiopf.h"
 
 /* Directory of the kernel's files; IOPF_SYSFS overrides it (tests) */
 const char *iopf_kernel_dir(void);

@@ -7,6 +7,9 @@
 
 #include "iopf_ops_map.h"
 
+/* struct iopf_ops.dev_name's size (IOPF_DEV_NAME_LEN) */
+#define IOPF_OPS_DEV_NAME_MAX 64
+
 struct bpf_map *iopf_ops_map(const struct bpf_object *obj)
 {
 	const struct btf *btf = bpf_object__btf(obj);
@@ -163,7 +166,49 @@ static int member_offset(const struct btf *btf, const struct btf_type *t,
 	return -ENOENT;
 }
 
+/* struct iopf_ops of @kbtf (the kernel's) */
+static const struct btf_type *kernel_ops_type(const struct btf *kbtf)
+{
+	__s32 id = btf__find_by_name_kind(kbtf, "iopf_ops", BTF_KIND_STRUCT);
+
+	return id > 0 ? btf__type_by_id(kbtf, id) : NULL;
+}
+
+int iopf_ops_kernel_has_tenant(void)
+{
+	const struct btf_type *t;
+	struct btf *kbtf;
+	int err = 0;
+
+	kbtf = btf__load_vmlinux_btf();
+	if (!kbtf)
+		return -errno;
+	t = kernel_ops_type(kbtf);
+	if (!t)
+		err = -ENOENT;
+	else if (member_offset(kbtf, t, "iommufd", NULL) < 0 ||
+		 member_offset(kbtf, t, "dev_id", NULL) < 0)
+		err = -EOPNOTSUPP;
+	btf__free(kbtf);
+	return err;
+}
+
+static int write_kern_value(const struct bpf_object *obj, bool tenant,
+			    int iommufd, unsigned int dev_id);
+
 int iopf_ops_write_kern_value(const struct bpf_object *obj)
+{
+	return write_kern_value(obj, false, -1, 0);
+}
+
+int iopf_ops_write_kern_value_tenant(const struct bpf_object *obj, int iommufd,
+				     unsigned int dev_id)
+{
+	return write_kern_value(obj, true, iommufd, dev_id);
+}
+
+static int write_kern_value(const struct bpf_object *obj, bool tenant,
+			    int iommufd, unsigned int dev_id)
 {
 	static const char * const strs[] = { "name", "dev_name" };	/* and shadow */
 	const struct btf_type *vt, *kt;
@@ -227,6 +272,20 @@ int iopf_ops_write_kern_value(const struct bpf_object *obj)
 	if (err)
 		goto out;
 	value[data_off + off] = shadow;
+	if (tenant) {
+		int fd_off = member_offset(kbtf, kt, "iommufd", NULL);
+		int id_off = member_offset(kbtf, kt, "dev_id", NULL);
+
+		if (fd_off < 0 || id_off < 0) {
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		/* The device is the scope: no name beside it */
+		off = member_offset(kbtf, kt, "dev_name", NULL);
+		memset(value + data_off + off, 0, IOPF_OPS_DEV_NAME_MAX);
+		memcpy(value + data_off + fd_off, &iommufd, sizeof(iommufd));
+		memcpy(value + data_off + id_off, &dev_id, sizeof(dev_id));
+	}
 
 	/* EBUSY: written before, and a struct_ops value never changes */
 	err = bpf_map_update_elem(bpf_map__fd(map), &zero, value, 0);

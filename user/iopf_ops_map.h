@@ -44,4 +44,19 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
  */
 int iopf_ops_write_kern_value(const struct bpf_object *obj);
 
+/*
+ * The same, with a tenant scope: the kernel's struct iopf_ops members
+ * iommufd and dev_id set to @iommufd and @dev_id (and dev_name empty).
+ * -EOPNOTSUPP if the kernel's struct iopf_ops has no such members.
+ */
+int iopf_ops_write_kern_value_tenant(const struct bpf_object *obj, int iommufd,
+				     unsigned int dev_id);
+
+/*
+ * 0 if the running kernel's struct iopf_ops (its BTF) has the tenant
+ * scope's members, iommufd and dev_id; -EOPNOTSUPP if not; -ENOENT if it
+ * has no struct iopf_ops; another -errno if its BTF cannot be read
+ */
+int iopf_ops_kernel_has_tenant(void);
+
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The policy library (bpf/), built into iopfctl as skeleton ELF bytes */
+/* The policy library (bpf/), built into libiopf (and so iopfctl) as skeleton ELF bytes */
 #include <string.h>
 
-#include "iopfctl.h"
+#include "internal.h"
 #include "audit.skel.h"
 #include "observe.skel.h"
 #include "partial_cap.skel.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * --set KEY=VALUE: a policy's parameters are its `const volatile` globals
+ * Parameters (iopfctl's --set KEY=VALUE, iopf_policy_set_param()): a policy's parameters are its `const volatile` globals
  * (.rodata) and initialized globals (.data), set before load, and its maps
  * keyed by struct iopf_match (filled after load from DEVICE[:PASID]).  All
  * are found by name in the object's BTF, so any policy object gets them
@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
-#include "iopfctl.h"
+#include "internal.h"
 
 #define ANY_PASID 0xffffffffu
 
@@ -128,32 +128,46 @@ static int set_int(void *slot, const struct btf_type *t, const char *key,
 	bool is_bool = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
 	char *end;
 
-	if (!btf_is_int(t) && !btf_is_enum(t))
-		return fail(EXIT_BAD_PARAM, "parameter '%s' is not a number; it cannot be set", key);
+	if (!btf_is_int(t) && !btf_is_enum(t)) {
+		libiopf_err("parameter '%s' is not a number; it cannot be set", key);
+		return -EOPNOTSUPP;
+	}
 	if (is_bool && (!strcmp(value, "true") || !strcmp(value, "false")))
 		v = !strcmp(value, "true");
 	else {
 		errno = 0;
 		/* Hex with 0x, else decimal: a leading zero is no octal here */
 		v = strtoull(value, &end, strncmp(value, "0x", 2) ? 10 : 16);
-		if (errno || !*value || *end || *value == '-')
-			return fail(EXIT_BAD_PARAM, "bad value '%s' for %s: expected a non-negative integer", value, key);
+		if (errno || !*value || *end || *value == '-') {
+			libiopf_err("bad value '%s' for %s: expected a non-negative integer", value, key);
+			return -EINVAL;
+		}
 	}
-	if ((is_bool && v > 1) || (t->size < 8 && v >> (t->size * 8)))
-		return fail(EXIT_BAD_PARAM, "value %s out of range for %s", value, key);
+	if ((is_bool && v > 1) || (t->size < 8 && v >> (t->size * 8))) {
+		libiopf_err("value %s out of range for %s", value, key);
+		return -ERANGE;
+	}
 	memcpy(slot, &v, t->size);	/* little endian */
-	return EXIT_OK;
+	return 0;
 }
 
-static int add_match(struct param_set *ps, const char *map, const char *value)
+static int add_match(struct param_set *ps, const struct bpf_map *m,
+		     const char *map, const char *value)
 {
 	struct match_entry *e = &ps->entries[ps->nr];
 	const char *colon = strrchr(value, ':');
 	size_t dev_len = colon ? (size_t)(colon - value) : strlen(value);
 	char *end;
 
-	if (ps->nr == (int)(sizeof(ps->entries) / sizeof(ps->entries[0])))
-		return fail(EXIT_BAD_PARAM, "too many --set entries");
+	if (ps->nr == (int)(sizeof(ps->entries) / sizeof(ps->entries[0]))) {
+		libiopf_err("too many --set entries");
+		return -ENOSPC;
+	}
+	/* Checked here, not at load: a bad parameter fails before the kernel is asked */
+	if (bpf_map__key_size(m) != IOPF_DEV_NAME_LEN + 4 || bpf_map__value_size(m) > 64) {
+		libiopf_err("map %s cannot take DEVICE[:PASID] entries", map);
+		return -EINVAL;
+	}
 	/* PCI names have colons too: only a trailing :NUMBER is a PASID */
 	if (colon) {
 		errno = 0;
@@ -165,33 +179,32 @@ static int add_match(struct param_set *ps, const char *map, const char *value)
 	}
 	if (!colon)
 		e->pasid = ANY_PASID;
-	if (!dev_len || dev_len >= sizeof(e->dev))
-		return fail(EXIT_BAD_PARAM, "bad device in %s=%s", map, value);
+	if (!dev_len || dev_len >= sizeof(e->dev)) {
+		libiopf_err("bad device in %s=%s", map, value);
+		return -EINVAL;
+	}
+	memset(e->dev, 0, sizeof(e->dev));
 	memcpy(e->dev, value, dev_len);
 	snprintf(e->map, sizeof(e->map), "%s", map);
 	ps->nr++;
-	return EXIT_OK;
+	return 0;
 }
 
-int params_apply_rodata(struct param_set *ps, struct bpf_object *obj,
-			const char *kv)
+int params_set(struct param_set *ps, struct bpf_object *obj, const char *key,
+	       const char *value)
 {
-	const char *eq = strchr(kv, '=');
 	const struct btf_type *type;
-	char key[64];
+	struct bpf_map *map;
 	void *slot;
-
-	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
-		return fail(EXIT_BAD_PARAM, "bad --set '%s': expected KEY=VALUE", kv);
-	memcpy(key, kv, eq - kv);
-	key[eq - kv] = 0;
 
 	slot = param_var(obj, key, &type);
 	if (slot)
-		return set_int(slot, type, key, eq + 1);
-	if (match_map(obj, key))
-		return add_match(ps, key, eq + 1);
-	return fail(EXIT_BAD_PARAM, "unknown parameter '%s' (see: iopfctl inspect)", key);
+		return set_int(slot, type, key, value);
+	map = match_map(obj, key);
+	if (map)
+		return add_match(ps, map, key, value);
+	libiopf_err("unknown parameter '%s'", key);
+	return -ENOENT;
 }
 
 int params_apply_maps(struct param_set *ps, struct bpf_object *obj)
@@ -205,13 +218,19 @@ int params_apply_maps(struct param_set *ps, struct bpf_object *obj)
 		unsigned char value[64] = {};
 
 		if (!map || bpf_map__key_size(map) != sizeof(key) ||
-		    bpf_map__value_size(map) > sizeof(value))
-			return fail(EXIT_BAD_PARAM, "map %s cannot take DEVICE[:PASID] entries", e->map);
+		    bpf_map__value_size(map) > sizeof(value)) {
+			libiopf_err("map %s cannot take DEVICE[:PASID] entries", e->map);
+			return -EINVAL;
+		}
 		memcpy(key, e->dev, sizeof(e->dev));
 		memcpy(key + IOPF_DEV_NAME_LEN, &e->pasid, 4);
 		if (bpf_map__update_elem(map, key, sizeof(key), value,
-					 bpf_map__value_size(map), BPF_ANY))
-			return fail(EXIT_KERNEL_ERROR, "cannot add %s to map %s: %s", e->dev, e->map, strerror(errno));
+					 bpf_map__value_size(map), BPF_ANY)) {
+			int err = -errno;
+
+			libiopf_err("cannot add %s to map %s: %s", e->dev, e->map, strerror(-err));
+			return err;
+		}
 	}
-	return EXIT_OK;
+	return 0;
 }
