@@ -246,20 +246,29 @@ user:
 
 user-build: $(USER_PROGS) $(POLICY_OBJS)
 
-# The user side onto a machine that runs policies: the loader, the policy
+# The user side onto a machine that runs policies: the loader and libiopf
+# (shared object, header, pkg-config file), the policy
 # objects, the BPF-side header and a policy to start from, the bpftrace
 # tools, the man page, bash completion, the boot-time service and its udev
 # rule for hot-plugged devices.
 # PREFIX (default /usr/local) and DESTDIR as usual; VMLINUX as for make user;
-# SYSTEMDUNITDIR for the unit (make deb: /lib/systemd/system).
+# SYSTEMDUNITDIR for the unit (make deb: /lib/systemd/system); LIBDIR for
+# libiopf (default PREFIX/lib).
 PREFIX ?= /usr/local
 SYSTEMDUNITDIR ?= /etc/systemd/system
 install: user
 	@$(MAKE) --no-print-directory IOPF_USER_ONLY=1 install-files
 
 IOPF_BT_TOOLS := iopfsnoop iopftop iopflat iopfpolicy
+# libiopf: the shared object and its link for -liopf, the pkg-config file
+# (the header is among include/iopf's), in LIBDIR (PREFIX/lib; make deb:
+# the multiarch directory)
 install-files:
 	install -D -m 755 $(O)/iopfctl $(DESTDIR)$(PREFIX)/sbin/iopfctl
+	install -D -m 644 $(O)/libiopf.so.1 $(DESTDIR)$(LIBDIR)/libiopf.so.1
+	ln -sf libiopf.so.1 $(DESTDIR)$(LIBDIR)/libiopf.so
+	sed 's#@PREFIX@#$(PREFIX)#; s#@LIBDIR@#$(LIBDIR)#; s#@VERSION@#$(IOPF_VERSION)#' user/lib/libiopf.pc.in | \
+		install -D -m 644 /dev/stdin $(DESTDIR)$(LIBDIR)/pkgconfig/libiopf.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/iopf-bpf/policies $(DESTDIR)$(PREFIX)/include/iopf \
 		$(DESTDIR)$(PREFIX)/share/iopf-bpf/examples $(DESTDIR)$(PREFIX)/share/iopf-bpf/tools
 	install -m 644 $(POLICY_OBJS) $(DESTDIR)$(PREFIX)/lib/iopf-bpf/policies/

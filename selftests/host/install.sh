@@ -42,6 +42,9 @@ want="etc/iopf/policies.conf
 etc/systemd/system/iopf-policies.service
 usr/include/iopf/iopf_audit.h
 usr/include/iopf/iopf_common.bpf.h
+usr/include/iopf/libiopf.h
+usr/lib/libiopf.so.1
+usr/lib/pkgconfig/libiopf.pc
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
 usr/lib/udev/rules.d/60-iopf-policies.rules
 usr/sbin/iopf-policies

@@ -27,7 +27,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 version=$(cat VERSION)
 deb=build/deb/iopf-bpf_${version}_amd64.deb
-dev=build/deb/iopf-bpf-dev_${version}_all.deb
+dev=build/deb/iopf-bpf-dev_${version}_amd64.deb
 
 start=$(date +%s)
 out=$(make --no-print-directory deb VMLINUX="$VMLINUX" 2>&1)
@@ -41,7 +41,7 @@ tap_result $? "package: build/deb has iopf-bpf and iopf-bpf-dev $version, nothin
 Version: $version
 Architecture: amd64" ] && [ "$(dpkg-deb -f "$dev" Package Version Architecture)" = "Package: iopf-bpf-dev
 Version: $version
-Architecture: all" ]
+Architecture: amd64" ]
 tap_result $? "package: names, version (from VERSION) and architectures" \
 	"$(dpkg-deb -f "$deb" Package Version Architecture; dpkg-deb -f "$dev" Package Version Architecture)"
 
@@ -49,11 +49,12 @@ tap_result $? "package: names, version (from VERSION) and architectures" \
 # What make install installs with the package's settings, from the objects
 # the package was built from (build/deb-work/user)
 make --no-print-directory IOPF_USER_ONLY=1 USER_O="$PWD/build/deb-work/user" install-files \
-	DESTDIR="$tmp/inst" PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system >/dev/null 2>&1
-installed=$(cd "$tmp/inst" 2>/dev/null && find . -type f | sed 's#^\./##' | sort)
+	DESTDIR="$tmp/inst" PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system LIBDIR=/usr/lib/x86_64-linux-gnu >/dev/null 2>&1
+# files and links (libiopf.so)
+installed=$(cd "$tmp/inst" 2>/dev/null && find . -type f -o -type l | sed 's#^\./##' | sort)
 [ -n "$installed" ]; tap_result $? "package: make install-files into a scratch root, for the expected lists"
 # dh_compress gzips man pages; Debian's copyright and changelog in each
-dev_re='^usr/(include/|share/iopf-bpf/examples/)'
+dev_re='^usr/(include/|share/iopf-bpf/examples/|lib/x86_64-linux-gnu/(libiopf[.]so$|pkgconfig/))'
 want_bin=$( { grep -Ev "$dev_re" <<<"$installed" | sed -E 's#^(usr/share/man/.*)#\1.gz#'
 	printf '%s\n' usr/share/doc/iopf-bpf/copyright usr/share/doc/iopf-bpf/changelog.gz
 	ls tools/debian/iopf-bpf.lintian-overrides >/dev/null 2>&1 && echo usr/share/lintian/overrides/iopf-bpf
@@ -70,19 +71,22 @@ have_bin=$(files "$deb") have_dev=$(files "$dev")
 tap_result $? "package: iopf-bpf holds exactly make install's files, less the -dev ones" \
 	"$(diff <(echo "$want_bin") <(echo "$have_bin"))"
 [ "$have_dev" = "$want_dev" ]
-tap_result $? "package: iopf-bpf-dev holds exactly the BPF-side headers and the examples" \
+tap_result $? "package: iopf-bpf-dev holds exactly the headers, the examples, libiopf's .so link and .pc" \
 	"$(diff <(echo "$want_dev") <(echo "$have_dev"))"
 # The parts of make install this package is for, named (so that an
 # install-files that loses them cannot pass by losing them here too)
-key="usr/sbin/iopfctl usr/sbin/iopf-policies lib/systemd/system/iopf-policies.service
+key="usr/sbin/iopfctl usr/sbin/iopf-policies lib/systemd/system/iopf-policies.service usr/lib/x86_64-linux-gnu/libiopf.so.1
 etc/iopf/policies.conf usr/share/man/man8/iopfctl.8.gz usr/share/man/man8/iopf-policies.8.gz usr/share/bash-completion/completions/iopfctl
 $(for f in bpf/*.bpf.c; do b=${f#bpf/}; echo "usr/lib/iopf-bpf/policies/${b%.c}.o"; done)
 $(for f in tools/*.bt; do echo "usr/share/iopf-bpf/tools/${f#tools/}"; done)"
 missing=$(for f in $key; do grep -qxF "$f" <<<"$have_bin" || echo "$f"; done)
-[ -z "$missing" ]; tap_result $? "package: iopf-bpf has the loader, policies, tools, service, man page, completion" "missing: $missing"
+[ -z "$missing" ]; tap_result $? "package: iopf-bpf has the loader, libiopf.so.1, policies, tools, service, man page, completion" "missing: $missing"
 grep -qx 'usr/include/iopf/iopf_common.bpf.h' <<<"$have_dev" &&
-	grep -q '^usr/share/iopf-bpf/examples/.*\.bpf\.c$' <<<"$have_dev"
-tap_result $? "package: iopf-bpf-dev has the BPF-side header and an example policy"
+	grep -q '^usr/share/iopf-bpf/examples/.*\.bpf\.c$' <<<"$have_dev" &&
+	grep -qx 'usr/include/iopf/libiopf.h' <<<"$have_dev" &&
+	grep -qx 'usr/lib/x86_64-linux-gnu/libiopf.so' <<<"$have_dev" &&
+	grep -qx 'usr/lib/x86_64-linux-gnu/pkgconfig/libiopf.pc' <<<"$have_dev"
+tap_result $? "package: iopf-bpf-dev has the BPF-side header, an example policy, libiopf's header, .so link and .pc"
 modes=$(dpkg-deb --fsys-tarfile "$deb" | tar -tv | awk '$2 != "root/root" || ($1 ~ /^-/ &&
 	(($6 ~ /(sbin\/|\.bt$)/) ? $1 != "-rwxr-xr-x" : $1 != "-rw-r--r--"))')
 [ -z "$modes" ]; tap_result $? "package: owned by root, programs and tools 0755, the rest 0644" "$modes"

@@ -19,8 +19,8 @@ cd "$(dirname "$0")/../.." || exit 1
 FIRE=${IOPF_FIRE:-build/iopf-fire}
 version=$(cat VERSION)
 next=$version+1
-debs="build/deb/iopf-bpf_${version}_amd64.deb build/deb/iopf-bpf-dev_${version}_all.deb"
-next_debs="build/deb-next/iopf-bpf_${next}_amd64.deb build/deb-next/iopf-bpf-dev_${next}_all.deb"
+debs="build/deb/iopf-bpf_${version}_amd64.deb build/deb/iopf-bpf-dev_${version}_amd64.deb"
+next_debs="build/deb-next/iopf-bpf_${next}_amd64.deb build/deb-next/iopf-bpf-dev_${next}_amd64.deb"
 for f in $debs $next_debs; do
 	[ -f "$f" ] && continue
 	tap_result 1 "package: $f is built (host/package.sh builds it: make check FILTER=package)"
