@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * libiopf's API without a kernel (selftests/host/libiopf.sh builds it
+ * against the shared object): bad arguments, unknown policies and
+ * parameters, options from older and newer callers, the log callback, and
+ * the list API over a sysfs tree of our own (IOPF_SYSFS).  One line per
+ * case: "STATUS<TAB>NAME<TAB>DETAIL", STATUS 0 for a pass.
+ *   unit tenant-kernel|no-tenant-kernel SYSFS-DIR NOT-BPF.o
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <iopf/libiopf.h>
+
+static char last_error[1024];
+static int errors_logged;
+
+static void log_cb(enum iopf_log_level level, const char *origin,
+		   const char *msg, void *ctx)
+{
+	(void)ctx;
+	if (level == IOPF_LOG_ERROR && !strcmp(origin, "libiopf")) {
+		snprintf(last_error, sizeof(last_error), "%s", msg);
+		errors_logged++;
+	}
+}
+
+static void check(int ok, const char *name, const char *fmt, int got)
+{
+	printf("%d\tlibiopf: %s\t", !ok, name);
+	printf(fmt, got);
+	printf(" (log: %s)\n", last_error);
+}
+
+#define EXPECT(name, call, want) do {					\
+	int got_ = (last_error[0] = 0, (call));				\
+	check(got_ == (want), name, "got %d, want " #want, got_);	\
+} while (0)
+
+/* A policy's opts from a newer caller: ours plus a member we do not know */
+struct open_opts_v2 {
+	struct iopf_open_opts v1;
+	long future;
+};
+
+int main(int argc, char **argv)
+{
+	struct iopf_policy_info info[4];
+	struct iopf_policy *p = NULL;
+	int err, logged;
+
+	iopf_set_log(log_cb, NULL);
+
+	/* ---- bad arguments: -EINVAL, and nothing touched ---- */
+	EXPECT("open with a NULL name: -EINVAL", iopf_policy_open(NULL, NULL, &p), -EINVAL);
+	EXPECT("open with a NULL handle pointer: -EINVAL", iopf_policy_open("observe", NULL, NULL), -EINVAL);
+	EXPECT("set_param on NULL: -EINVAL", iopf_policy_set_param(NULL, "a", "1"), -EINVAL);
+	EXPECT("set_scope on NULL: -EINVAL", iopf_policy_set_scope(NULL, NULL), -EINVAL);
+	EXPECT("load of NULL: -EINVAL", iopf_policy_load(NULL), -EINVAL);
+	EXPECT("attach of NULL: -EINVAL", iopf_policy_attach(NULL, NULL), -EINVAL);
+	EXPECT("replace with NULL: -EINVAL", iopf_policy_replace(NULL, "x"), -EINVAL);
+	EXPECT("detach of NULL: -EINVAL", iopf_policy_detach(NULL), -EINVAL);
+	EXPECT("link_fd of NULL: -EINVAL", iopf_policy_link_fd(NULL), -EINVAL);
+	check(iopf_policy_name(NULL) == NULL, "name of NULL: NULL", "%d", 0);
+	iopf_policy_close(NULL);
+	EXPECT("unload of NULL: -EINVAL", iopf_unload(NULL), -EINVAL);
+	EXPECT("unload of a path: -EINVAL", iopf_unload("../x"), -EINVAL);
+	EXPECT("get_policy with a NULL out: -EINVAL", iopf_get_policy("x", NULL, sizeof(info[0])), -EINVAL);
+	EXPECT("get_policy with a size smaller than sz: -EINVAL", iopf_get_policy("x", info, 4), -EINVAL);
+	EXPECT("list_policies into NULL: -EINVAL", iopf_list_policies(NULL, 4, sizeof(info[0])), -EINVAL);
+	EXPECT("global_stat with NULL: -EINVAL", iopf_global_stat("requests", NULL), -EINVAL);
+
+	/* ---- unknown policy, file, parameter ---- */
+	EXPECT("open of an unknown policy name: -ENOENT", iopf_policy_open("no_such_policy", NULL, &p), -ENOENT);
+	check(strstr(last_error, "unknown policy 'no_such_policy'") != NULL,
+	      "the log callback says why (unknown policy)", "%d", 0);
+	EXPECT("open of a missing file: -ENOENT", iopf_policy_open("/nonexistent/x.bpf.o", NULL, &p), -ENOENT);
+	if (argc > 3)
+		EXPECT("open of a file that is no BPF object: -ENOEXEC", iopf_policy_open(argv[3], NULL, &p), -ENOEXEC);
+	EXPECT("open of a directory: -ENOEXEC", iopf_policy_open("/tmp/", NULL, &p), -ENOEXEC);
+
+	/* ---- a built-in policy: no kernel needed until load ---- */
+	err = iopf_policy_open("storm_guard", NULL, &p);
+	EXPECT("open of a built-in policy by name: 0", err, 0);
+	if (!err) {
+		check(!strcmp(iopf_policy_name(p), "storm_guard"), "its name is the object's", "%d", 0);
+		EXPECT("an unknown parameter: -ENOENT", iopf_policy_set_param(p, "no_such_key", "1"), -ENOENT);
+		EXPECT("a bad value: -EINVAL", iopf_policy_set_param(p, "rate", "fast"), -EINVAL);
+		EXPECT("a negative value: -EINVAL", iopf_policy_set_param(p, "rate", "-1"), -EINVAL);
+		EXPECT("a bool out of range: -ERANGE", iopf_policy_set_param(p, "answer_failure", "2"), -ERANGE);
+		EXPECT("a good value: 0", iopf_policy_set_param(p, "rate", "0x10"), 0);
+		EXPECT("a parameter with a NULL value: -EINVAL", iopf_policy_set_param(p, "rate", NULL), -EINVAL);
+		EXPECT("link_fd before attach: -ENOENT", iopf_policy_link_fd(p), -ENOENT);
+		EXPECT("detach before attach: -ENOENT", iopf_policy_detach(p), -ENOENT);
+		EXPECT("validate before load: -EINVAL", iopf_policy_validate(p), -EINVAL);
+		EXPECT("replace under another name: -EINVAL", iopf_policy_replace(p, "other"), -EINVAL);
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE);
+			EXPECT("device scope without a name: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 3, .dev_id = 0);
+			EXPECT("tenant scope with dev_id 0: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = -1, .dev_id = 1);
+			EXPECT("tenant scope with iommufd -1: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = (enum iopf_scope)42);
+			EXPECT("an unknown scope: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE, .dev_name = "iommufd_mock0");
+			EXPECT("device scope by name: 0", iopf_policy_set_scope(p, &s), 0);
+		}
+		/* The host's kernel has no iopf-bpf, so no tenant members either */
+		if (argc > 1 && !strcmp(argv[1], "no-tenant-kernel")) {
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 0, .dev_id = 1);
+			EXPECT("tenant scope on a kernel without it: -EOPNOTSUPP", iopf_policy_set_scope(p, &s), -EOPNOTSUPP);
+			check(strstr(last_error, "no tenant scope") != NULL,
+			      "... and the log says the kernel has no tenant scope", "%d", 0);
+		}
+		iopf_policy_close(p);
+		p = NULL;
+	}
+	{
+		IOPF_OPTS(iopf_open_opts, o, .name = "bad/name");
+		EXPECT("open with a bad --name: -EINVAL", iopf_policy_open("observe", &o, &p), -EINVAL);
+	}
+	{
+		IOPF_OPTS(iopf_open_opts, o, .name = "a_name_longer_than_thirty_one_characters");
+		EXPECT("open with a name too long: -EINVAL", iopf_policy_open("observe", &o, &p), -EINVAL);
+	}
+	{
+		IOPF_OPTS(iopf_open_opts, o, .policy_path = "/nonexistent");
+		/* Not in the path, but built in */
+		err = iopf_policy_open("observe", &o, &p);
+		EXPECT("open by name with policy_path set: the built-in: 0", err, 0);
+		iopf_policy_close(p);
+		p = NULL;
+	}
+
+	/* ---- options from older and newer callers ---- */
+	{
+		struct open_opts_v2 o;
+
+		memset(&o, 0, sizeof(o));
+		o.v1.sz = sizeof(o);
+		o.v1.name = "newer";
+		err = iopf_policy_open("observe", &o.v1, &p);
+		EXPECT("opts larger than ours, tail zero: accepted", err, 0);
+		if (!err)
+			check(!strcmp(iopf_policy_name(p), "newer"), "... and read", "%d", 0);
+		iopf_policy_close(p);
+		p = NULL;
+		o.future = 1;
+		EXPECT("opts larger than ours, tail set: -E2BIG", iopf_policy_open("observe", &o.v1, &p), -E2BIG);
+		check(p == NULL, "... and no handle", "%d", 0);
+	}
+	{
+		/* An older caller: only sz and name */
+		IOPF_OPTS(iopf_open_opts, o, .name = "older", .shadow = true);
+		o.sz = offsetof(struct iopf_open_opts, name) + sizeof(o.name);
+		err = iopf_policy_open("observe", &o, &p);
+		EXPECT("opts smaller than ours: accepted", err, 0);
+		if (!err)
+			check(!strcmp(iopf_policy_name(p), "older"), "... with the members it has", "%d", 0);
+		iopf_policy_close(p);
+		p = NULL;
+	}
+	{
+		IOPF_OPTS(iopf_open_opts, o);
+		o.sz = 3;
+		EXPECT("opts with sz smaller than sz itself: -EINVAL", iopf_policy_open("observe", &o, &p), -EINVAL);
+	}
+	{
+		struct { struct iopf_attach_opts a; int more; } o;
+
+		memset(&o, 0, sizeof(o));
+		o.a.sz = sizeof(o);
+		o.more = 1;
+		err = iopf_policy_open("observe", NULL, &p);
+		EXPECT("attach opts with a tail set: -E2BIG (before the kernel is asked)",
+		       err ? err : iopf_policy_attach(p, &o.a), -E2BIG);
+		iopf_policy_close(p);
+		p = NULL;
+	}
+	{
+		struct { struct iopf_scope_opts s; int more; } o;
+
+		memset(&o, 0, sizeof(o));
+		o.s.sz = sizeof(o);
+		o.s.scope = IOPF_SCOPE_GLOBAL;
+		o.more = 1;
+		err = iopf_policy_open("observe", NULL, &p);
+		EXPECT("scope opts with a tail set: -E2BIG", err ? err : iopf_policy_set_scope(p, &o.s), -E2BIG);
+		iopf_policy_close(p);
+		p = NULL;
+	}
+
+	/* ---- the list API over a sysfs tree of ours (argv[2], IOPF_SYSFS) ---- */
+	if (argc > 2) {
+		struct iopf_ejection_info ej[2];
+		long long v;
+		int n;
+
+		setenv("IOPF_SYSFS", argv[2], 1);
+		n = iopf_list_policies(info, 4, sizeof(info[0]));
+		EXPECT("list: the two policies", n, 2);
+		if (n == 2) {
+			check(!strcmp(info[0].name, "dev_pol") && !strcmp(info[1].name, "host_pol"),
+			      "list: device-scoped first", "%d", 0);
+			check(info[0].tenant == 1 && info[0].uid == 1000, "list: tenant and uid read when present",
+			      "uid %d", (int)info[0].uid);
+			check(info[1].tenant == 0 && info[1].uid == -1, "list: absent: a host policy, uid -1",
+			      "uid %d", (int)info[1].uid);
+			check(info[0].sz == sizeof(info[0]), "list: sz is what was filled", "%d", (int)info[0].sz);
+		}
+		n = iopf_list_policies(info, 1, sizeof(info[0]));
+		EXPECT("list into one entry: says how many there are", n, 2);
+		memset(info, 0xff, sizeof(info));
+		err = iopf_get_policy("host_pol", info, offsetof(struct iopf_policy_info, tenant));
+		EXPECT("get_policy with an older, shorter struct: 0", err, 0);
+		check(info[0].sz == offsetof(struct iopf_policy_info, tenant) && info[0].calls == 7 &&
+		      (unsigned char)((char *)info)[offsetof(struct iopf_policy_info, tenant)] == 0xff,
+		      "... filled up to its size, not past it", "%d", (int)info[0].sz);
+		logged = errors_logged;
+		EXPECT("get_policy of an unknown name: -ENOENT", iopf_get_policy("nope", info, sizeof(info[0])), -ENOENT);
+		check(errors_logged == logged + 1, "... logged once", "%d", errors_logged - logged);
+		EXPECT("list_ejections: one", iopf_list_ejections(ej, 2, sizeof(ej[0])), 1);
+		check(!strcmp(ej[0].reason, "exit") && ej[0].pasid == 0x42, "list_ejections: its fields", "%d", 0);
+		EXPECT("global_stat requests", iopf_global_stat("requests", &v) ?: (int)v, 5);
+		EXPECT("global_stat of an unknown counter: -ENOENT", iopf_global_stat("nope", &v), -ENOENT);
+		EXPECT("kernel_check: 0", iopf_kernel_check(), 0);
+		setenv("IOPF_SYSFS", "/nonexistent", 1);
+		EXPECT("kernel_check without iopf-bpf: -ENOENT", iopf_kernel_check(), -ENOENT);
+		EXPECT("list without iopf-bpf: -ENOENT", iopf_list_policies(info, 4, sizeof(info[0])), -ENOENT);
+	}
+	return 0;
+}
