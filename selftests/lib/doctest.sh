@@ -29,7 +29,7 @@
 # include/), `checked-by NAME` (a named check after it runs).
 
 # Where the tested documents are; the others come when they are rewritten
-DOCTEST_DOCS="README.md docs/design.md docs/policy-api.md docs/writing-policies.md docs/reliability.md docs/performance.md"
+DOCTEST_DOCS="README.md docs/design.md docs/policy-api.md docs/writing-policies.md docs/reliability.md docs/performance.md docs/libiopf.md"
 
 # doctest_split DOC DIR: DIR/index gets "N<TAB>LINE<TAB>LANG<TAB>MARKER"
 # for each fenced block of DOC, DIR/N its text (the fence's indent removed)
