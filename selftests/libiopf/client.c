@@ -6,7 +6,8 @@
  * what the command expects.
  *   client cycle NAME              open observe as NAME, attach to all devices
  *                                  (not pinned), list, stats, detach
- *   client device NAME DEVICE      attach observe as NAME to DEVICE, pinned
+ *   client device NAME DEVICE      attach observe as NAME to DEVICE ("*": to
+ *                                  all devices), pinned
  *   client stats NAME              its counters (iopf_get_policy)
  *   client unload NAME             iopf_unload()
  *   client tenant                  a tenant scope: what set_scope says
@@ -84,6 +85,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "device")) {
 		IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE, .dev_name = argv[3]);
 		IOPF_OPTS(iopf_attach_opts, a, .pin = true);
+
+		if (!strcmp(argv[3], "*"))
+			s.scope = IOPF_SCOPE_GLOBAL;
 
 		if (open_observe(argv[2], &p))
 			return 1;

@@ -5,8 +5,9 @@
 # libiopf in the test VM, through a program linked against libiopf.so
 # alone (selftests/libiopf/client.c): a built-in policy loaded, attached
 # to all devices, listed, its counters read and detached; attached to one
-# mock device, pinned, counting the faults fired at it, seen by iopfctl,
-# unloaded; and a tenant scope on a kernel without one refused.
+# mock device, pinned, ejected with the device, unloaded; attached to all
+# devices, pinned, counting the faults fired, seen by iopfctl, unloaded;
+# and a tenant scope on a kernel without one refused.
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 C=build/selftests/libiopf/client
@@ -37,28 +38,42 @@ tap_result $? "libiopf: its stats read by name" "$out"
 tap_result $? "libiopf: detached: no longer listed (-ENOENT)" "$out"
 [ ! -e /sys/fs/bpf/iopf/lib_all ]; tap_result $? "libiopf: not pinned: nothing left under /sys/fs/bpf/iopf"
 
-# --- one device, pinned: stays attached, counts that device's faults ---
+# --- one device, pinned: stays attached until its device goes ---
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fired=$($FIRE --devices 2 --setup "$C device lib_dev \$DEV0 >$tmp/dev.out; echo \$DEV0 >$tmp/dev.name" \
-	0:last:grpid=1 0:last:grpid=2 1:last:grpid=3 2>&1)
+	0:last:grpid=1 1:last:grpid=2 2>&1)
 out=$(cat "$tmp/dev.out" 2>/dev/null)
 dev=$(cat "$tmp/dev.name" 2>/dev/null)
-[ "$(val attach "$out")" = 0 ] && [ -n "$dev" ] && [ "$(val list_scope "$out")" = "$dev" ]
-tap_result $? "libiopf: attached to one device ($dev), listed with it as scope" "$out / $fired"
-[ -e /sys/fs/bpf/iopf/lib_dev/link ]; tap_result $? "libiopf: pinned under /sys/fs/bpf/iopf/lib_dev"
-out=$($C stats lib_dev); rc=$?
-[ $rc = 0 ] && [ "$(val calls "$out")" = 2 ]
-tap_result $? "libiopf: after the process exited, still attached; stats: 2 calls (its device's 2 faults, not the other's)" \
-	"exit $rc: $out / $fired"
-expect_match '^lib_dev +[a-z_0-9]+ +[0-9]+ live' "libiopf: iopfctl list shows the policy the library attached" "$($I list)"
+[ "$(val attach "$out")" = 0 ] && [ -n "$dev" ] && [ "$(val list_scope "$out")" = "$dev" ] &&
+	[ "$(val list_state "$out")" = live ]
+tap_result $? "libiopf: attached to one device ($dev), listed live with it as scope" "$out / $fired"
+# iopf-fire removed its devices when it ended: the kernel ejected the policy
+expect_match "lib_dev: device-removed \\(device $dev\\)" \
+	"libiopf: the policy the library attached to the device was consulted there, and ejected with it" "$($I list)"
+[ -e /sys/fs/bpf/iopf/lib_dev/link ]; tap_result $? "libiopf: its pins under /sys/fs/bpf/iopf/lib_dev stay until unload"
 out=$($C unload lib_dev); rc=$?
+[ $rc = 0 ] && [ "$(val unload "$out")" -gt 0 ] && [ ! -e /sys/fs/bpf/iopf/lib_dev ]
+tap_result $? "libiopf: iopf_unload of the ejected policy removes its pins" "exit $rc: $out"
+
+# --- all devices, pinned: stays attached after the program exits, counts ---
+out=$($C device lib_glob '*'); rc=$?
+[ $rc = 0 ] && [ "$(val list_scope "$out")" = '*' ]
+tap_result $? "libiopf: attached to all devices, pinned" "exit $rc: $out"
+[ -e /sys/fs/bpf/iopf/lib_glob/link ]; tap_result $? "libiopf: pinned under /sys/fs/bpf/iopf/lib_glob"
+fired=$($FIRE --devices 2 0:last:grpid=1 0:last:grpid=2 1:last:grpid=3 2>&1)
+out=$($C stats lib_glob); rc=$?
+[ $rc = 0 ] && [ "$(val state "$out")" = live ] && [ "$(val calls "$out")" = 3 ]
+tap_result $? "libiopf: after the program exited, still attached; stats: 3 calls for the 3 faults fired" \
+	"exit $rc: $out / $fired"
+expect_match '^lib_glob +\* +[0-9]+ live' "libiopf: iopfctl list shows the policy the library attached" "$($I list)"
+out=$($C unload lib_glob); rc=$?
 [ $rc = 0 ] && [ "$(val unload "$out")" = 1 ]
 tap_result $? "libiopf: iopf_unload detaches it (IOPF_UNLOAD_DETACHED)" "exit $rc: $out"
-out=$($C stats lib_dev)
-[ "$(val get "$out")" = -2 ] && [ ! -e /sys/fs/bpf/iopf/lib_dev ]
+out=$($C stats lib_glob)
+[ "$(val get "$out")" = -2 ] && [ ! -e /sys/fs/bpf/iopf/lib_glob ]
 tap_result $? "libiopf: gone, pins and all" "$out"
-out=$($C unload lib_dev)
+out=$($C unload lib_glob)
 [ "$(val unload "$out")" = -2 ]; tap_result $? "libiopf: unloading it again: -ENOENT" "$out"
 
 # --- a tenant scope ---
