@@ -13,13 +13,17 @@
 #include <string.h>
 #include <iopf/libiopf.h>
 
-static char last_error[1024];
+static char last_error[1024], libbpf_said[8192];
 static int errors_logged;
 
 static void log_cb(enum iopf_log_level level, const char *origin,
 		   const char *msg, void *ctx)
 {
 	(void)ctx;
+	/* libbpf's own lines, all of them, to look for what it was given */
+	if (!strcmp(origin, "libbpf") &&
+	    strlen(libbpf_said) + strlen(msg) < sizeof(libbpf_said))
+		strcat(libbpf_said, msg);
 	if (level == IOPF_LOG_ERROR && !strcmp(origin, "libiopf")) {
 		snprintf(last_error, sizeof(last_error), "%s", msg);
 		errors_logged++;
@@ -138,6 +142,24 @@ int main(int argc, char **argv)
 		/* Not in the path, but built in */
 		err = iopf_policy_open("observe", &o, &p);
 		EXPECT("open by name with policy_path set: the built-in: 0", err, 0);
+		iopf_policy_close(p);
+		p = NULL;
+	}
+
+	{
+		/*
+		 * token_path reaches libbpf: a mandatory token from a bpffs that
+		 * is not there fails the load before the kernel is asked
+		 */
+		IOPF_OPTS(iopf_open_opts, o, .token_path = "/nonexistent/bpffs");
+		err = iopf_policy_open("observe", &o, &p);
+		EXPECT("open with a token_path: 0 (the token is made at load)", err, 0);
+		if (!err) {
+			libbpf_said[0] = 0;
+			err = iopf_policy_load(p);
+			check(err < 0 && strstr(libbpf_said, "/nonexistent/bpffs") != NULL,
+			      "load with a token_path that is no bpffs: fails, libbpf naming it", "%d", err);
+		}
 		iopf_policy_close(p);
 		p = NULL;
 	}
