@@ -144,7 +144,7 @@ static int read_policy(const char *name, void *out)
 {
 	struct iopf_policy_info *p = out;
 	char dir[300];
-	unsigned long long link_id;
+	unsigned long long link_id, v;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -162,18 +162,32 @@ static int read_policy(const char *name, void *out)
 	err = err ?: read_ull(dir, "overridden", &p->overridden);
 	err = err ?: read_ull(dir, "shadowed", &p->shadowed);
 	p->link_id = link_id;
+	/* A kernel before tenant policies has neither file: a host policy */
+	p->uid = -1;
+	if (!err && !read_ull(dir, "tenant", &v))
+		p->tenant = v;
+	if (!err && !read_ull(dir, "uid", &v))
+		p->uid = v;
 	/* The kernel removes a policy's files while a read waits: ENODEV */
 	return err == -ENODEV ? -ENOENT : err;
 }
 
-/* Consultation order: scoped policies first, each kind in attach order */
+/*
+ * Consultation order: the host's scoped policies, the host's global ones,
+ * then tenant policies, each kind in attach order
+ */
+static int consultation_rank(const struct iopf_policy_info *p)
+{
+	return p->tenant ? 2 : !strcmp(p->scope, "*");
+}
+
 static int by_consultation(const void *a, const void *b)
 {
 	const struct iopf_policy_info *x = a, *y = b;
-	int xg = !strcmp(x->scope, "*"), yg = !strcmp(y->scope, "*");
+	int xr = consultation_rank(x), yr = consultation_rank(y);
 
-	if (xg != yg)
-		return xg - yg;
+	if (xr != yr)
+		return xr - yr;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 

@@ -7,6 +7,8 @@
 #ifndef IOPF_KERNEL_H
 #define IOPF_KERNEL_H
 
+#include <stdbool.h>
+
 /*
  * The kernel's sizes of struct iopf_ops's strings (NUL included), of a
  * policy's ejection message, and its policy limit (include/linux/iopf_bpf.h
@@ -27,6 +29,8 @@ struct iopf_policy_info {
 	unsigned long long order;
 	unsigned int link_id;
 	unsigned long long calls, obeyed, overridden, shadowed;	/* decide() */
+	bool tenant;			/* scoped by an iommufd binding */
+	long long uid;			/* who attached it; -1: not shown */
 };
 
 struct iopf_ejection_info {
