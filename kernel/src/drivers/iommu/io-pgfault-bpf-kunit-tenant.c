@@ -237,13 +237,13 @@ static void kt_tenant_owner_release(struct kunit *test)
 static void kt_tenant_limit(struct kunit *test)
 {
 	struct kt *kt = test->priv;
-	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct iopf_ops *ops;
 	struct bpf_link *links;
 	const struct cred *old;
 	unsigned int i, n = IOPF_MAX_TENANT_POLICIES + 2;
 	int ret[IOPF_MAX_TENANT_POLICIES + 2];
 
+	kt_dev_new(test, KT_NOT_PCI, false);	/* dev_id 1 */
 	ops = kunit_kcalloc(test, n, sizeof(*ops), GFP_KERNEL);
 	links = kunit_kcalloc(test, n, sizeof(*links), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ops);
