@@ -17,7 +17,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -26,10 +25,10 @@
 #include "kselftest_harness.h"
 #include "iopf_mock.h"
 #include "iopf_test.h"
+#include "tenant_rt.h"
 #include "test_policy.skel.h"
 
 #define TENANT_UID	1000
-#define OTHER_UID	1001
 #define LOG_MAX		64
 #define RESP_SUCCESS	0
 #define RESP_INVALID	1
@@ -64,44 +63,6 @@ struct rep {
 	__u32 mock_id, idev_id, ioas_id;
 	char dev_name[32];
 };
-
-/* fd passing over the runtime's socket */
-static int send_fd(int sock, int fd)
-{
-	char buf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 0;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char buf[CMSG_SPACE(sizeof(int))], c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
 
 /* The tenant's side: what it holds */
 struct tenant {
@@ -212,27 +173,11 @@ static void tenant_main(int sock)
 {
 	struct tenant t = { .sock = sock };
 	struct rep p = { 0 };
-	gid_t gid = TENANT_UID;
-	int fs;
-	char c = 0;
 
-	if (setgroups(1, &gid) || setresgid(TENANT_UID, TENANT_UID, TENANT_UID) ||
-	    setresuid(TENANT_UID, TENANT_UID, TENANT_UID))
+	t.bpffs = rt_tenant_enter(sock, TENANT_UID);
+	t.iommufd = t.bpffs < 0 ? -1 : rt_recv_fd(sock);
+	if (t.iommufd < 0)
 		_exit(10);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
-		_exit(11);
-	if (send(sock, &c, 1, 0) != 1 || recv(sock, &c, 1, 0) != 1)
-		_exit(12);
-	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
-		_exit(13);
-	fs = fsopen("bpf", 0);
-	if (fs < 0 || send_fd(sock, fs))
-		_exit(14);
-	close(fs);
-	t.bpffs = recv_fd(sock);
-	t.iommufd = recv_fd(sock);
-	if (t.bpffs < 0 || t.iommufd < 0)
-		_exit(15);
 
 	/* Its own device, on its own iommufd */
 	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
@@ -253,35 +198,6 @@ static void tenant_main(int sock)
 	bpf_link__destroy(t.link);
 	test_policy__destroy(t.skel);
 	_exit(0);
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
-}
-
-/* A bpffs with every command, map, program and attach type delegated */
-static int runtime_bpffs(int fs)
-{
-	static const char * const opts[] = {
-		"delegate_cmds", "delegate_maps", "delegate_progs",
-		"delegate_attachs",
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (fsconfig(fs, FSCONFIG_SET_STRING, opts[i], "any", 0))
-			return -errno;
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		return -errno;
-	return fsmount(fs, 0, 0);
 }
 
 FIXTURE(tenant) {
@@ -335,8 +251,7 @@ static const char *policy_attr(const char *name, const char *attr)
 
 FIXTURE_SETUP(tenant)
 {
-	int sv[2], fs, mnt, iommufd;
-	char path[64], c;
+	int sv[2], iommufd;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	self->pid = fork();
@@ -349,27 +264,11 @@ FIXTURE_SETUP(tenant)
 	close(sv[1]);
 	self->sock = sv[0];
 
-	/* Map its uid and gid, as a runtime does */
-	ASSERT_EQ(1, recv(self->sock, &c, 1, 0));
-	snprintf(path, sizeof(path), "/proc/%d/setgroups", self->pid);
-	ASSERT_EQ(0, write_file(path, "deny"));
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", self->pid);
-	ASSERT_EQ(0, write_file(path, "0 1000 1"));
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", self->pid);
-	ASSERT_EQ(0, write_file(path, "0 1000 1"));
-	ASSERT_EQ(1, send(self->sock, &c, 1, 0));
-
-	/* Its bpffs, delegated; the device node it may not open itself */
-	fs = recv_fd(self->sock);
-	ASSERT_LE(0, fs);
-	mnt = runtime_bpffs(fs);
-	ASSERT_LE(0, mnt);
+	/* As a runtime: its mapping, its bpffs, the device node */
+	ASSERT_EQ(0, rt_runtime_serve(self->sock, self->pid, TENANT_UID));
 	iommufd = open("/dev/iommu", O_RDWR);
 	ASSERT_LE(0, iommufd);
-	ASSERT_EQ(0, send_fd(self->sock, mnt));
-	ASSERT_EQ(0, send_fd(self->sock, iommufd));
-	close(fs);
-	close(mnt);
+	ASSERT_EQ(0, rt_send_fd(self->sock, iommufd));
 	close(iommufd);
 	ASSERT_EQ(sizeof(self->dev), recv(self->sock, &self->dev,
 					  sizeof(self->dev), 0));
