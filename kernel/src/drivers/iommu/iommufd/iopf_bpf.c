@@ -5,6 +5,7 @@
  * device by its iommufd and the device object's ID.  See struct iopf_ops in
  * include/linux/iopf_bpf.h.
  */
+#include <linux/iommufd.h>
 #include <linux/iopf_bpf.h>
 
 #include "iommufd_private.h"
