@@ -144,7 +144,7 @@ static int read_policy(const char *name, void *out)
 {
 	struct iopf_policy_info *p = out;
 	char dir[300];
-	unsigned long long link_id, v;
+	unsigned long long link_id = 0, v = 0;
 	int err;
 
 	memset(p, 0, sizeof(*p));

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -249,6 +250,14 @@ static const char *policy_attr(const char *name, const char *attr)
 	return buf;
 }
 
+/* Policies attached now, or -errno */
+static int nr_policies(void)
+{
+	struct iopf_policy_info info[IOPF_MAX_POLICIES];
+
+	return iopf_kernel_policies(info, IOPF_MAX_POLICIES);
+}
+
 FIXTURE_SETUP(tenant)
 {
 	int sv[2], iommufd;
@@ -312,14 +321,6 @@ TEST_F(tenant, host_scopes_refused)
 				    IOPF_ACT_ANSWER_INVALID).ret);
 	EXPECT_EQ(0, nr_policies());
 	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
-}
-
-/* Policies attached now, or -errno */
-static int nr_policies(void)
-{
-	struct iopf_policy_info info[IOPF_MAX_POLICIES];
-
-	return iopf_kernel_policies(info, IOPF_MAX_POLICIES);
 }
 
 /*
