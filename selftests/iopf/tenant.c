@@ -46,7 +46,7 @@ enum scope {
 	SC_GLOBAL,	/* all devices: host only */
 	SC_DEV_NAME,	/* by name: host only */
 	SC_FOREIGN_ID,	/* req.dev_id, not bound in its iommufd */
-	SC_NOT_IOMMUFD,	/* its device's dev_id with an fd that is no iommufd */
+	SC_NOT_IOMMUFD,	/* its device's dev_id with an fd that is no iommufd (its socket) */
 };
 
 struct req {
@@ -105,7 +105,7 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 		err = err ?: iopf_ops_set_u32(obj, "dev_id", r->dev_id);
 		break;
 	case SC_NOT_IOMMUFD:
-		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->bpffs);
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->sock);
 		err = err ?: iopf_ops_set_u32(obj, "dev_id", t->dev.idev_id);
 		break;
 	}

@@ -68,6 +68,12 @@ static void kt_tenant_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_tenants.gets, kt_tenants.puts);
 }
 
+static unsigned int kt_nr_tenant(kuid_t uid)
+{
+	guard(mutex)(&iopf_bpf_lock);
+	return iopf_bpf_nr_tenant(uid);
+}
+
 /* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
 static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
 			 int owner)
@@ -131,7 +137,7 @@ static void kt_tenant_needs_no_admin(struct kunit *test)
 	ret = kt_reg_tenant(test, 1, d, 0);
 	kt_restore_creds(old);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_tenant(KUIDT_INIT(1000)), 1);
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)), 1);
 	KUNIT_EXPECT_TRUE(test, uid_eq(kt->slot[1].p->uid, KUIDT_INIT(1000)));
 }
 
@@ -267,7 +273,7 @@ static void kt_tenant_limit(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ret[i], 0);
 	KUNIT_EXPECT_EQ(test, ret[i], -EDQUOT);
 	KUNIT_EXPECT_EQ(test, ret[i + 1], 0);
-	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_tenant(KUIDT_INIT(1000)),
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)),
 			IOPF_MAX_TENANT_POLICIES);
 
 	for (i = 0; i < n; i++)
