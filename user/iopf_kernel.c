@@ -144,7 +144,7 @@ static int read_policy(const char *name, void *out)
 {
 	struct iopf_policy_info *p = out;
 	char dir[300];
-	unsigned long long link_id = 0, v;
+	unsigned long long link_id = 0, v = 0;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -173,14 +173,22 @@ static int read_policy(const char *name, void *out)
 	return err == -ENODEV ? -ENOENT : err;
 }
 
-/* Consultation order: scoped policies first, each kind in attach order */
+/*
+ * Consultation order: the host's scoped policies, the host's global ones,
+ * then tenant policies, each kind in attach order
+ */
+static int consultation_rank(const struct iopf_policy_info *p)
+{
+	return p->tenant ? 2 : !strcmp(p->scope, "*");
+}
+
 static int by_consultation(const void *a, const void *b)
 {
 	const struct iopf_policy_info *x = a, *y = b;
-	int xg = !strcmp(x->scope, "*"), yg = !strcmp(y->scope, "*");
+	int xr = consultation_rank(x), yr = consultation_rank(y);
 
-	if (xg != yg)
-		return xg - yg;
+	if (xr != yr)
+		return xr - yr;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 

@@ -7,6 +7,8 @@
 #ifndef IOPF_KERNEL_H
 #define IOPF_KERNEL_H
 
+#include <stdbool.h>
+
 /*
  * The kernel's sizes of struct iopf_ops's strings (NUL included), of a
  * policy's ejection message, and its policy limit (include/linux/iopf_bpf.h

@@ -133,6 +133,22 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
 	return err;
 }
 
+int iopf_ops_set_u32(const struct bpf_object *obj, const char *member,
+		     __u32 value)
+{
+	const struct btf_type *mt;
+	size_t room;
+	char *slot;
+	int err = member_at(obj, member, &slot, &room, &mt);
+
+	if (err)
+		return err;
+	if (!btf_is_int(mt) || mt->size != sizeof(value) || room < sizeof(value))
+		return -EINVAL;
+	memcpy(slot, &value, sizeof(value));
+	return 0;
+}
+
 int iopf_ops_get_str(const struct bpf_object *obj, const char *member,
 		     char *buf, size_t size)
 {

@@ -34,6 +34,13 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
 		      bool *value);
 
 /*
+ * The same for a 32-bit integer member ("iommufd", "dev_id": a tenant
+ * scope): 0, -ENOENT (a kernel without it) or -EINVAL
+ */
+int iopf_ops_set_u32(const struct bpf_object *obj, const char *member,
+		     __u32 value);
+
+/*
  * Write the kernel value of @obj's loaded iopf_ops map, as
  * bpf_map__attach_struct_ops() does, but without creating a link: for
  * bpf_link_update() of a link another process created (libbpf's

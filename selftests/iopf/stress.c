@@ -947,15 +947,18 @@ static void victim_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 /*
  * Legal policies in a loop: one global (drops partials past 2 per group,
  * routes PASID requests without a handle), one scoped to this process's
- * own device (answers SUCCESS), and one scoped to a victim device that is
- * destroyed under it.  Each detach is timed with groups pending at the
+ * own device (answers SUCCESS), a tenant policy of the same device, by its
+ * iommufd binding (answers INVALID, asked after both host policies), and
+ * one scoped to a victim device that is destroyed under it.  Each detach is timed with groups pending at the
  * own device's unread queue, and afterwards the policies must not run.
  */
 static void good(int idx, uint64_t seed)
 {
 	struct proc p = { .seed = seed, .ndev = 2 };
 	struct test_policy *g = test_policy__open(), *s = test_policy__open();
+	struct test_policy *tn = test_policy__open();
 	struct pol pg = { .what = "global test policy" }, ps = { .what = "scoped test policy" };
+	struct pol pt = { .what = "tenant test policy" };
 	static struct xpol pool[XPOOL];
 	struct fdev *d = &p.dev[0], *v = &p.dev[1];
 	char name[32];
@@ -969,7 +972,7 @@ static void good(int idx, uint64_t seed)
 		if (dev_create(&p, &p.dev[i], true))
 			_exit(1);
 	}
-	if (!g || !s)
+	if (!g || !s || !tn)
 		_exit(1);
 	snprintf(name, sizeof(name), "stress_good_g%d", getpid());
 	policy_name(g->obj, name, NULL);
@@ -980,39 +983,56 @@ static void good(int idx, uint64_t seed)
 	snprintf(name, sizeof(name), "stress_good_s%d", getpid());
 	policy_name(s->obj, name, d->m.name);
 	s->rodata->last_action = IOPF_ACT_ANSWER_SUCCESS;
+	snprintf(name, sizeof(name), "stress_good_t%d", getpid());
+	if (policy_name(tn->obj, name, NULL) ||
+	    iopf_ops_set_u32(tn->obj, "iommufd", p.iommufd) ||
+	    iopf_ops_set_u32(tn->obj, "dev_id", d->m.idev_id)) {
+		fail("proc %d: tenant scope", idx);
+		_exit(1);
+	}
+	tn->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
 	if (TIMED_LOAD(&p, test_policy__load, g) || TIMED_LOAD(&p, test_policy__load, s) ||
-	    !xpol_get(&p, pool, &v->m)) {
+	    TIMED_LOAD(&p, test_policy__load, tn) || !xpol_get(&p, pool, &v->m)) {
 		fail("proc %d: load test policies", idx);
 		_exit(1);
 	}
-	if (pol_first(&p, &pg, g->obj) || pol_first(&p, &ps, s->obj))
+	if (pol_first(&p, &pg, g->obj) || pol_first(&p, &ps, s->obj) ||
+	    pol_first(&p, &pt, tn->obj))
 		_exit(1);
 	__atomic_fetch_add(&sh->policies_ready, 1, __ATOMIC_RELEASE);
 
 	while (!sh->stop_policies && sh->nerr < 100) {
-		uint64_t gc, sc;
-		int lg, ls;
+		uint64_t gc, sc, tc;
+		int lg, ls, lt;
 
 		lg = pol_attach(&p, &pg, rnd() % 4 == 0);
 		if (lg < 0)
 			break;
 		/* Left at the handler, some routed there by the global policy */
 		burst(&p, d, 2 + rnd() % 4);
+		lt = pol_attach(&p, &pt, rnd() % 4 == 0);
+		if (lt < 0)
+			break;
+		burst(&p, d, 2 + rnd() % 4);	/* answered INVALID by the tenant */
 		ls = pol_attach(&p, &ps, rnd() % 4 == 0);
 		if (ls < 0)
 			break;
-		burst(&p, d, 2 + rnd() % 4);	/* answered SUCCESS by the scoped one */
+		/* Answered SUCCESS by the scoped one, before the tenant */
+		burst(&p, d, 2 + rnd() % 4);
 		if (cycle % 2 == 0)
 			victim_cycle(&p, pool, v);
 		pol_detach(&p, ls, has_pending(d));
+		pol_detach(&p, lt, has_pending(d));
 		pol_detach(&p, lg, has_pending(d));
 
-		/* Returned: neither may run again, whatever faults come */
+		/* Returned: none may run again, whatever faults come */
 		gc = test_calls(g);
 		sc = test_calls(s);
+		tc = test_calls(tn);
 		burst(&p, d, 4);
 		usleep(2000);
-		if (test_calls(g) != gc || test_calls(s) != sc) {
+		if (test_calls(g) != gc || test_calls(s) != sc ||
+		    test_calls(tn) != tc) {
 			INC(p.st, ran_after_detach);
 			fail("proc %d: a test policy ran after its detach returned", idx);
 		}
@@ -1022,6 +1042,13 @@ static void good(int idx, uint64_t seed)
 			pthread_mutex_unlock(&p.dev[i].lock);
 		}
 		cycle++;
+	}
+	if (tn->bss->calls_exit != (uint64_t)pt.attached ||
+	    tn->data->exit_kind != IOPF_EXIT_DETACHED) {
+		INC(p.st, exit_mismatch);
+		fail("proc %d: tenant exit ran %llu times for %d attaches, last kind %u",
+		     idx, (unsigned long long)tn->bss->calls_exit, pt.attached,
+		     tn->data->exit_kind);
 	}
 	if (g->bss->calls_exit != (uint64_t)pg.attached ||
 	    s->bss->calls_exit != (uint64_t)ps.attached ||
@@ -1045,6 +1072,7 @@ static void good(int idx, uint64_t seed)
 		dev_destroy(&p, &p.dev[i]);
 	test_policy__destroy(g);
 	test_policy__destroy(s);
+	test_policy__destroy(tn);
 	close(p.iommufd);
 	_exit(0);
 }

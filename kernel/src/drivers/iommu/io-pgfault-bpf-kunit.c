@@ -1595,3 +1595,5 @@ static struct kunit_suite kt_fault_path_suite = {
 };
 
 kunit_test_suites(&kt_verdict_suite, &kt_combine_suite, &kt_fault_path_suite);
+
+#include "io-pgfault-bpf-kunit-tenant.c"

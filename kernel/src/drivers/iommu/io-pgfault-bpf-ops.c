@@ -3,8 +3,8 @@
  * iopf-bpf: struct iopf_ops as the BPF verifier sees it
  *
  * Which programs may fill which member, what they may read, the members a
- * user may set (name, dev_name, shadow), the CFI stubs, and the kfuncs that
- * decide() may call.  Attaching, detaching and replacing are in
+ * user may set (name, dev_name, shadow, iommufd, dev_id), the CFI stubs,
+ * and the kfuncs that decide() may call.  Attaching, detaching and replacing are in
  * io-pgfault-bpf.c (iopf_bpf_reg/unreg/update/validate).
  */
 
@@ -65,6 +65,13 @@ static int iopf_bpf_init_member(const struct btf_type *t,
 		if (*(const u8 *)&uops->shadow > 1)
 			return -EINVAL;
 		kops->shadow = uops->shadow;
+		return 1;
+	case offsetof(struct iopf_ops, iommufd):
+		/* Resolved by .reg() or .update(), in the attacher's call */
+		kops->iommufd = uops->iommufd;
+		return 1;
+	case offsetof(struct iopf_ops, dev_id):
+		kops->dev_id = uops->dev_id;
 		return 1;
 	}
 	return 0;

@@ -32,6 +32,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 
 #include "io-pgfault-bpf.h"
 
@@ -150,6 +151,8 @@ IOPF_POLICY_ATTR(calls, "%llu", iopf_bpf_policy_sum(p).calls);
 IOPF_POLICY_ATTR(obeyed, "%llu", iopf_bpf_policy_sum(p).obeyed);
 IOPF_POLICY_ATTR(overridden, "%llu", iopf_bpf_policy_sum(p).overridden);
 IOPF_POLICY_ATTR(shadowed, "%llu", iopf_bpf_policy_sum(p).shadowed);
+IOPF_POLICY_ATTR(tenant, "%d", !!p->owner);
+IOPF_POLICY_ATTR(uid, "%u", from_kuid_munged(&init_user_ns, p->uid));
 
 static struct attribute *iopf_policy_attrs[] = {
 	&iopf_policy_scope.attr,
@@ -161,6 +164,8 @@ static struct attribute *iopf_policy_attrs[] = {
 	&iopf_policy_obeyed.attr,
 	&iopf_policy_overridden.attr,
 	&iopf_policy_shadowed.attr,
+	&iopf_policy_tenant.attr,
+	&iopf_policy_uid.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(iopf_policy);

@@ -195,6 +195,7 @@ static const char * const iopf_exit_names[IOPF_NR_EXIT_KINDS] = {
 	[IOPF_EXIT_REPLACED] = "replaced",
 	[IOPF_EXIT_SELF] = "self",
 	[IOPF_EXIT_OVERTIME] = "overtime",
+	[IOPF_EXIT_OWNER_RELEASED] = "owner-released",
 };
 
 /* An action's name, or its number outside enum iopf_action, into @buf */
@@ -366,8 +367,11 @@ static u32 iopf_bpf_check(const struct iopf_decision *dn, int action,
 		} else if (action == IOPF_ACT_ANSWER_INVALID) {
 			*code = IOMMU_PAGE_RESP_INVALID;
 		} else {
-			/* FAILURE disables PRI on the function: not a VF's call */
-			if (iopf_bpf_dev_is_vf(dn->dev))
+			/*
+			 * FAILURE disables PRI on the function: not a VF's
+			 * call, nor a tenant's, who may share it
+			 */
+			if (iopf_bpf_dev_is_vf(dn->dev) || dn->policy->owner)
 				return IOPF_EXIT_FORBIDDEN_CODE;
 			*code = IOMMU_PAGE_RESP_FAILURE;
 		}
@@ -707,10 +711,16 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	p = scoped;
 	if (p)
 		hlist_for_each_entry_from_rcu(p, dev_node)
-			if (p->dev == dev)
+			if (p->dev == dev && !p->owner)
 				iopf_bpf_consult(p, &dn);
 	list_for_each_entry_rcu(p, &iopf_bpf_global, node)
 		iopf_bpf_consult(p, &dn);
+	/* Tenants last: none can override a host policy's decision */
+	p = scoped;
+	if (p)
+		hlist_for_each_entry_from_rcu(p, dev_node)
+			if (p->dev == dev && p->owner)
+				iopf_bpf_consult(p, &dn);
 	rcu_read_unlock();
 
 	first = dn.target == IOPF_TARGET_NONE;
@@ -829,6 +839,42 @@ void iopf_bpf_device_release(struct device *dev)
 	mutex_unlock(&iopf_bpf_lock);
 }
 
+/**
+ * iopf_bpf_owner_release() - A device leaves the iommufd that bound it
+ * @dev: the device
+ * @owner: the iommufd context that bound it
+ *
+ * Ejects the tenant policies that attached to @dev through @owner, and
+ * waits until none of them is in a call: the device's next owner never
+ * meets them.  Policies of other owners of the device, and host policies,
+ * stay.
+ *
+ * Context: process context, may sleep; iommufd calls it before it
+ * releases the device's DMA ownership.  Takes iopf_bpf_lock.
+ */
+void iopf_bpf_owner_release(struct device *dev, const void *owner)
+{
+	struct iopf_bpf_policy *p;
+	bool ejected = false;
+
+	/* Raised before any policy is listed: no tenant policy is missed */
+	if (!iopf_bpf_active())
+		return;
+
+	mutex_lock(&iopf_bpf_lock);
+	list_for_each_entry(p, &iopf_bpf_scoped, node) {
+		if (p->dev != dev || p->owner != owner)
+			continue;
+		iopf_bpf_eject(p, dev_name(dev), 0, IOPF_EXIT_OWNER_RELEASED, 0,
+			       NULL);
+		ejected = true;
+	}
+	mutex_unlock(&iopf_bpf_lock);
+	if (ejected)
+		synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
+
 static struct iopf_bpf_policy *iopf_bpf_find(const struct iopf_ops *ops,
 					     const char *name)
 {
@@ -906,16 +952,19 @@ static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
 {
 	struct iopf_bpf_policy *p;
 
-	p = kzalloc_obj(*p);
+	/* Charged to the attacher's memory cgroup, a tenant's too */
+	p = kzalloc_obj(*p, GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
-	p->counters = alloc_percpu(struct iopf_bpf_counters);
+	p->counters = alloc_percpu_gfp(struct iopf_bpf_counters,
+				       GFP_KERNEL_ACCOUNT);
 	if (!p->counters) {
 		kfree(p);
 		return NULL;
 	}
 	p->ops = ops;
 	p->link = link;
+	p->uid = current_uid();
 	return p;
 }
 
@@ -980,6 +1029,68 @@ static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 	WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies - 1);
 }
 
+/* The device of a tenant scope, held (iommufd_iopf_tenant_get()) */
+static int iopf_bpf_tenant_get(const struct iopf_ops *ops,
+			       struct iopf_bpf_tenant *t)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_tenant_get, ops, t);
+	/* A built-in core cannot call into a modular iommufd */
+	if (!IS_BUILTIN(CONFIG_IOMMUFD))
+		return -EOPNOTSUPP;
+	return iommufd_iopf_tenant_get(ops->iommufd, ops->dev_id, t);
+}
+
+static void iopf_bpf_tenant_put(struct iopf_bpf_tenant *t)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_tenant_put, t);
+	if (IS_BUILTIN(CONFIG_IOMMUFD))
+		iommufd_iopf_tenant_put(t);
+}
+
+/* How many tenant policies @uid has listed */
+static unsigned int iopf_bpf_nr_tenant(kuid_t uid)
+{
+	struct iopf_bpf_policy *p;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&iopf_bpf_lock);
+	list_for_each_entry(p, &iopf_bpf_scoped, node)
+		if (p->owner && uid_eq(p->uid, uid))
+			n++;
+	return n;
+}
+
+/*
+ * The scope of @ops: its device, referenced, in *@dev (NULL: all devices)
+ * and, for a tenant, the held binding in @t.  A host scope needs
+ * CAP_SYS_ADMIN: a policy can deny a device DMA service.
+ */
+static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
+			      struct iopf_bpf_tenant *t)
+{
+	int ret;
+
+	*dev = NULL;
+	t->owner = NULL;
+	if (ops->dev_id) {
+		if (ops->dev_name[0])
+			return -EINVAL;
+		ret = iopf_bpf_tenant_get(ops, t);
+		if (ret)
+			return ret;
+		*dev = get_device(t->dev);
+		return 0;
+	}
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (ops->dev_name[0]) {
+		*dev = iopf_bpf_get_device(ops->dev_name);
+		if (!*dev)
+			return -ENODEV;
+	}
+	return 0;
+}
+
 /*
  * An ejected policy with @ops's map or name, taken off the lists so that
  * @ops can attach now: the reap work may not have detached it yet, or its
@@ -999,39 +1110,39 @@ static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops)
 
 /*
  * struct_ops .reg: list a policy, called by the struct_ops core under its
- * update mutex when a link is created.  May sleep.  Errors: -EOPNOTSUPP
- * without a link, -EPERM without CAP_SYS_ADMIN, -ENODEV if the scoped
- * device is unknown or leaving, -EEXIST for a name in use, -ENOSPC past
- * IOPF_MAX_POLICIES, -ENOMEM.
+ * update mutex when a link is created, in the creator's system call (whose
+ * iommufd a tenant scope names).  May sleep.  Errors: -EOPNOTSUPP without
+ * a link, -EPERM for a host policy without CAP_SYS_ADMIN, -EINVAL for a
+ * device named both ways, -ENODEV if the scoped device is unknown or
+ * leaving, -EBADF, -EBADFD or -ENOENT if a tenant's iommufd or device ID
+ * is not one (iommufd_iopf_tenant_get()), -EEXIST for a name in use,
+ * -ENOSPC past IOPF_MAX_POLICIES, -EDQUOT past IOPF_MAX_TENANT_POLICIES
+ * of the user, -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_bpf_policy *p, *dead = NULL;
 	struct iopf_ops *ops = kdata;
-	struct device *dev = NULL;
-	int ret = 0;
+	struct iopf_bpf_tenant t;
+	struct device *dev;
+	int ret;
 
 	/* Without a link the kernel could not eject the policy */
 	if (!link)
 		return -EOPNOTSUPP;
-	/* A policy can deny a device DMA service */
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-
-	if (ops->dev_name[0]) {
-		dev = iopf_bpf_get_device(ops->dev_name);
-		if (!dev)
-			return -ENODEV;
-	}
+	ret = iopf_bpf_scope_get(ops, &dev, &t);
+	if (ret)
+		return ret;
 
 	p = iopf_bpf_policy_new(ops, link);
 	if (!p) {
-		put_device(dev);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out_scope;
 	}
 	p->dev = dev;
+	p->owner = t.owner;
 
-	/* Before listing: iopf_bpf_device_release() looks only when it is on */
+	/* Before listing: the release hooks look only when it is on */
 	iopf_bpf_key_get();
 	mutex_lock(&iopf_bpf_lock);
 	if (dev && !device_iommu_mapped(dev)) {
@@ -1042,6 +1153,9 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			ret = -EEXIST;
 		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 			ret = -ENOSPC;
+		else if (p->owner && iopf_bpf_nr_tenant(p->uid) ==
+					IOPF_MAX_TENANT_POLICIES)
+			ret = -EDQUOT;
 	}
 	if (!ret) {
 		/* Whole before sysfs shows it */
@@ -1068,11 +1182,17 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		iopf_bpf_policy_stop(dead);
 		iopf_bpf_key_put();
 	}
-	if (!ret)
-		return 0;
-
-	iopf_bpf_key_put();
-	iopf_bpf_policy_free(p);
+	if (ret) {
+		iopf_bpf_key_put();
+		iopf_bpf_policy_free(p);
+		dev = NULL;	/* put with it */
+	}
+out_scope:
+	/* Listed or not: an unbind from here on sees it, or need not */
+	if (t.owner)
+		iopf_bpf_tenant_put(&t);
+	if (ret)
+		put_device(dev);
 	return ret;
 }
 
@@ -1109,22 +1229,28 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
  * then stays its reason, and does not touch the new policy.
  *
  * The map already behind the link is a no-op (0).  May sleep.  Errors:
- * -EPERM without CAP_SYS_ADMIN, -ENOLINK if the old policy was ejected (its
- * detach is on the way) or is not listed, -EEXIST if @kdata is listed
- * already or takes another policy's name, -EINVAL if it names another
- * device than the old one, -ENOMEM.  On error nothing changed.
+ * those of iopf_bpf_reg() for @kdata's scope, -ENOLINK if the old policy
+ * was ejected (its detach is on the way) or is not listed, -EEXIST if
+ * @kdata is listed already or takes another policy's name, -EINVAL if its
+ * scope is not the old one's (another device, or another binding), -ENOMEM.
+ * On error nothing changed.
  */
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 {
 	struct iopf_ops *ops = kdata;
 	struct iopf_bpf_policy *p, *old;
-	int ret = 0;
+	struct iopf_bpf_tenant t;
+	struct device *dev;
+	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+	ret = iopf_bpf_scope_get(ops, &dev, &t);
+	if (ret)
+		return ret;
 	p = iopf_bpf_policy_new(ops, link);
-	if (!p)
-		return -ENOMEM;
+	if (!p) {
+		ret = -ENOMEM;
+		goto out_scope;
+	}
 
 	mutex_lock(&iopf_bpf_lock);
 	old = iopf_bpf_find(old_kdata, NULL);
@@ -1134,13 +1260,15 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 		ret = 1;	/* the same map again: nothing stops or starts */
 	else if (iopf_bpf_find(ops, NULL))
 		ret = -EEXIST;	/* listed already, behind another link */
-	else if (strcmp(ops->dev_name, old->ops->dev_name))
+	else if (dev != old->dev || t.owner != old->owner)
 		ret = -EINVAL;
 	else if (iopf_bpf_name_taken(ops->name, old))
 		ret = -EEXIST;
 	if (!ret) {
 		/* Whole before sysfs shows it; a failure puts the device */
 		p->dev = get_device(old->dev);
+		p->owner = old->owner;
+		p->uid = old->uid;	/* the same tenant's, for its limit */
 		p->order = old->order;
 		ret = iopf_bpf_sysfs_hand_over(old, p);
 	}
@@ -1153,10 +1281,14 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 					  link->id);
 	}
 	mutex_unlock(&iopf_bpf_lock);
-	if (ret) {
+	if (ret)
 		iopf_bpf_policy_free(p);
+out_scope:
+	if (t.owner)
+		iopf_bpf_tenant_put(&t);
+	put_device(dev);
+	if (ret)
 		return ret > 0 ? 0 : ret;
-	}
 
 	/*
 	 * Calls in flight may still eject it: set the reason after they end.

@@ -8,6 +8,7 @@
 #include <linux/iopf_bpf.h>
 #include <linux/pci.h>
 #include <linux/percpu.h>
+#include <linux/uidgid.h>
 
 struct bpf_link;
 struct bpf_prog;
@@ -17,6 +18,8 @@ struct iommu_fault_param;
 struct iopf_bpf_dir;
 
 #define IOPF_NR_EJECTIONS	16
+/* Tenant policies one user may have attached at once */
+#define IOPF_MAX_TENANT_POLICIES	8
 
 /*
  * Per-CPU, bumped with this_cpu_inc(): shared atomics would bounce one cache
@@ -42,6 +45,8 @@ struct iopf_bpf_policy {
 	struct iopf_ops *ops;
 	struct bpf_link *link;
 	struct device *dev;		/* scope, referenced; NULL: all devices */
+	const void *owner;		/* a tenant's iommufd context, or NULL */
+	kuid_t uid;			/* who attached it */
 	u64 order;			/* attach order, for the combining rule */
 	u32 link_id;			/* its link's, kept when it is unlisted */
 	unsigned long dead;		/* bit 0: never call again */

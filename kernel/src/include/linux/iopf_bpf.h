@@ -77,6 +77,8 @@ enum iopf_action {
  * @IOPF_EXIT_OVERTIME: decide() took longer than the budget
  *	(iopf_bpf.decide_budget_us) in timed calls in a row;
  *	iopf_exit_info.msg says how long
+ * @IOPF_EXIT_OWNER_RELEASED: a tenant policy's device left the iommufd
+ *	that bound it (unbound, or the iommufd closed)
  */
 enum iopf_exit_kind {
 	IOPF_EXIT_DETACHED,
@@ -88,6 +90,7 @@ enum iopf_exit_kind {
 	IOPF_EXIT_REPLACED,
 	IOPF_EXIT_SELF,
 	IOPF_EXIT_OVERTIME,
+	IOPF_EXIT_OWNER_RELEASED,
 	IOPF_NR_EXIT_KINDS,
 };
 
@@ -181,6 +184,17 @@ struct iopf_decision;
  *	traced as usual, but none is obeyed (an illegal one still ejects
  *	it): to see what a policy would do on live traffic.  A link update
  *	may put the same policy, live, in its place without a gap.
+ * @iommufd: with @dev_id, a tenant scope: an iommufd file descriptor of the
+ *	process that creates the link (or updates it)
+ * @dev_id: the ID of a device object bound in @iommufd (the ID that
+ *	binding returned to user space; iommufd numbers objects from 1), or
+ *	0: a host policy, scoped by @dev_name.  Holding the binding is a
+ *	tenant's credential: attaching needs no CAP_SYS_ADMIN.  A tenant
+ *	policy applies to that device only, is consulted after every host
+ *	policy (so it cannot override a host decision), may not answer
+ *	IOPF_ACT_ANSWER_FAILURE (it stops PRI for the whole function, which
+ *	the tenant may share), and is ejected with IOPF_EXIT_OWNER_RELEASED
+ *	when the binding ends.  A replacement must name the same binding.
  */
 struct iopf_ops {
 	int (*decide)(struct iopf_decision *dn, struct device *dev,
@@ -189,6 +203,8 @@ struct iopf_ops {
 	char name[IOPF_OPS_NAME_LEN];
 	char dev_name[IOPF_DEV_NAME_LEN];
 	bool shadow;
+	int iommufd;
+	u32 dev_id;
 };
 
 /*
@@ -267,6 +283,7 @@ iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 bool __iopf_bpf_respond(struct iopf_group *group,
 			const struct iopf_bpf_verdict *verdict);
 void iopf_bpf_device_release(struct device *dev);
+void iopf_bpf_owner_release(struct device *dev, const void *owner);
 
 /**
  * iopf_bpf_respond() - Answer a group now if a policy said so
@@ -380,6 +397,11 @@ static inline void iopf_bpf_device_release(struct device *dev)
 {
 }
 
+static inline void iopf_bpf_owner_release(struct device *dev,
+					  const void *owner)
+{
+}
+
 static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
 }
@@ -415,5 +437,24 @@ static inline void iopf_bpf_param_removed(struct iommu_fault_param *param)
 {
 }
 #endif /* CONFIG_IOPF_BPF */
+
+struct iommufd_ctx;
+struct iommufd_object;
+
+/**
+ * struct iopf_bpf_tenant - A device as a tenant's iommufd binds it
+ * @dev: the bound device
+ * @owner: the iommufd context that binds it, the DMA owner cookie it
+ *	claimed the device with; compared, never dereferenced
+ * @obj: iommufd's device object, held until iommufd_iopf_tenant_put()
+ */
+struct iopf_bpf_tenant {
+	struct device *dev;
+	struct iommufd_ctx *owner;
+	struct iommufd_object *obj;
+};
+
+int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t);
+void iommufd_iopf_tenant_put(struct iopf_bpf_tenant *t);
 
 #endif /* __LINUX_IOPF_BPF_H */

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of tenant policies (struct iopf_ops.dev_id)
+ *
+ * Included at the end of io-pgfault-bpf-kunit.c, whose fake devices and
+ * policy slots it uses.  The tests stand in for iommufd's resolution of a
+ * tenant scope (iopf_bpf_tenant_get(), a KUnit static stub): dev_id N
+ * names the test's device N - 1, and the iommufd number names one of
+ * KT_OWNERS fake iommufd contexts, compared as pointers and never used.
+ *
+ * iopf_bpf_tenant:	who may attach what without CAP_SYS_ADMIN, the
+ *			order against host policies, the refused FAILURE,
+ *			the end of a binding, the per-user limit
+ */
+
+#define KT_OWNERS	2
+
+/* What the tenant stubs resolved and let go, and the fake contexts */
+struct kt_tenants {
+	unsigned long owner[KT_OWNERS];
+	unsigned int gets;
+	unsigned int puts;
+};
+
+static struct kt_tenants kt_tenants;
+
+static struct iommufd_ctx *kt_owner(unsigned int i)
+{
+	return (struct iommufd_ctx *)&kt_tenants.owner[i];
+}
+
+/* Stands in for iopf_bpf_tenant_get(): iommufd_iopf_tenant_get()'s errors */
+static int kt_tenant_get(const struct iopf_ops *ops, struct iopf_bpf_tenant *t)
+{
+	struct kt *kt = kt_of_current();
+
+	if (ops->iommufd < 0 || ops->iommufd >= KT_OWNERS)
+		return -EBADF;
+	if (ops->dev_id > kt->nr_devs)
+		return -ENOENT;
+	t->dev = &kt->dev[ops->dev_id - 1]->pdev.dev;
+	t->owner = kt_owner(ops->iommufd);
+	t->obj = NULL;
+	kt_tenants.gets++;
+	return 0;
+}
+
+static void kt_tenant_put(struct iopf_bpf_tenant *t)
+{
+	kt_tenants.puts++;
+}
+
+static int kt_tenant_init(struct kunit *test)
+{
+	int ret = kt_init(test);
+
+	if (ret)
+		return ret;
+	memset(&kt_tenants, 0, sizeof(kt_tenants));
+	kunit_activate_static_stub(test, iopf_bpf_tenant_get, kt_tenant_get);
+	kunit_activate_static_stub(test, iopf_bpf_tenant_put, kt_tenant_put);
+	return 0;
+}
+
+/* Every scope the stub resolved was let go, listed or not */
+static void kt_tenant_exit(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kt_tenants.gets, kt_tenants.puts);
+}
+
+static unsigned int kt_nr_tenant(kuid_t uid)
+{
+	guard(mutex)(&iopf_bpf_lock);
+	return iopf_bpf_nr_tenant(uid);
+}
+
+/* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
+static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
+			 int owner)
+{
+	struct kt *kt = test->priv;
+	struct kt_slot *s = &kt->slot[n];
+	unsigned int i;
+	int ret;
+
+	s->ops = kt_ops[n];
+	s->ops.iommufd = owner;
+	for (i = 0; i < kt->nr_devs; i++)
+		if (kt->dev[i] == d)
+			s->ops.dev_id = i + 1;
+	ret = iopf_bpf_reg(&s->ops, &s->link);
+	if (ret)
+		return ret;
+	mutex_lock(&iopf_bpf_lock);
+	s->p = iopf_bpf_find(&s->ops, NULL);
+	s->p->reaping = true;	/* s->link is no real link */
+	mutex_unlock(&iopf_bpf_lock);
+	KUNIT_EXPECT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+	return 0;
+}
+
+/* Credentials without CAP_SYS_ADMIN, as a tenant in a user namespace has */
+static const struct cred *kt_drop_admin(struct kunit *test, kuid_t uid)
+{
+	struct cred *new = prepare_creds();
+
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	cap_lower(new->cap_effective, CAP_SYS_ADMIN);
+	new->uid = uid;
+	new->euid = uid;
+	return override_creds(new);
+}
+
+static void kt_restore_creds(const struct cred *old)
+{
+	const struct cred *new = current_cred();
+
+	revert_creds(old);
+	put_cred(new);
+}
+
+/* A binding is a tenant's credential; a host scope still needs the cap */
+static void kt_tenant_needs_no_admin(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	const struct cred *old;
+	int ret;
+
+	kt->slot[0].ops = kt_ops[0];
+	old = kt_drop_admin(test, KUIDT_INIT(1000));
+	ret = iopf_bpf_reg(&kt->slot[0].ops, &kt->slot[0].link);
+	KUNIT_EXPECT_EQ(test, ret, -EPERM);
+	strscpy(kt->slot[0].ops.dev_name, dev_name(&d->pdev.dev));
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&kt->slot[0].ops, &kt->slot[0].link),
+			-EPERM);
+	ret = kt_reg_tenant(test, 1, d, 0);
+	kt_restore_creds(old);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)), 1);
+	KUNIT_EXPECT_TRUE(test, uid_eq(kt->slot[1].p->uid, KUIDT_INIT(1000)));
+}
+
+/* A scope named twice, or a binding that is not one, attaches nothing */
+static void kt_tenant_bad_scope(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_slot *s = &kt->slot[0];
+
+	s->ops = kt_ops[0];
+	s->ops.dev_id = 1;
+	strscpy(s->ops.dev_name, dev_name(&d->pdev.dev));
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	s->ops.dev_name[0] = '\0';
+	s->ops.dev_id = 2;	/* no such device in the binding */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -ENOENT);
+	s->ops.dev_id = 1;
+	s->ops.iommufd = -1;	/* not an iommufd */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EBADF);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+}
+
+/* Host policies, scoped and global, are asked first and decide first */
+static void kt_tenant_after_host(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	/* The tenant attached first: order of attach does not matter */
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 0, d, 0), 0);
+	kt_attach(test, 1, NULL);
+	kt_attach(test, 2, d);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 2);
+	KUNIT_EXPECT_EQ(test, kt->log[1], 1);
+	KUNIT_EXPECT_EQ(test, kt->log[2], 0);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+
+	/* With the host policies silent, the tenant's answer stands */
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_DEFAULT;
+	kt_decide(d, KT_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
+}
+
+/* FAILURE would stop PRI for a function a tenant may share */
+static void kt_tenant_failure_refused(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *pf = kt_dev_new(test, KT_PCI_PF, false);
+	struct iopf_bpf_verdict v;
+
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_FAILURE;
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 0, pf, 0), 0);
+	kt_decide(pf, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_expect_ejected(test, 0, IOPF_EXIT_FORBIDDEN_CODE,
+			  IOPF_ACT_ANSWER_FAILURE, KT_PASID);
+
+	/* A host policy may still give it for a PF */
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_FAILURE;
+	kt_attach(test, 1, pf);
+	kt_decide(pf, KT_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_FAILURE);
+}
+
+/* The end of a binding ejects its tenant policies, and only those */
+static void kt_tenant_owner_release(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d0 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_dev *d1 = kt_dev_new(test, KT_NOT_PCI, false);
+
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 0, d0, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 1, d1, 0), 0);
+	kt_attach(test, 2, d0);
+
+	/* Another context's release of the device is not this binding's */
+	iopf_bpf_owner_release(&d0->pdev.dev, kt_owner(1));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+
+	iopf_bpf_owner_release(&d0->pdev.dev, kt_owner(0));
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt->slot[0].p->exit_info.kind,
+			IOPF_EXIT_OWNER_RELEASED);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].p->exit_info.dev_name,
+			   dev_name(&d0->pdev.dev));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 1));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 2));
+}
+
+/* A user may have IOPF_MAX_TENANT_POLICIES; another user has its own */
+static void kt_tenant_limit(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct iopf_ops *ops;
+	struct bpf_link *links;
+	const struct cred *old;
+	unsigned int i, n = IOPF_MAX_TENANT_POLICIES + 2;
+	int ret[IOPF_MAX_TENANT_POLICIES + 2];
+
+	kt_dev_new(test, KT_NOT_PCI, false);	/* dev_id 1 */
+	ops = kunit_kcalloc(test, n, sizeof(*ops), GFP_KERNEL);
+	links = kunit_kcalloc(test, n, sizeof(*links), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	KUNIT_ASSERT_NOT_NULL(test, links);
+	for (i = 0; i < n; i++) {
+		ops[i] = kt_ops[0];
+		snprintf(ops[i].name, sizeof(ops[i].name), "kunit_t%u", i);
+		ops[i].exit = NULL;
+		ops[i].dev_id = 1;
+	}
+
+	old = kt_drop_admin(test, KUIDT_INIT(1000));
+	for (i = 0; i <= IOPF_MAX_TENANT_POLICIES; i++)
+		ret[i] = iopf_bpf_reg(&ops[i], &links[i]);
+	kt_restore_creds(old);
+	old = kt_drop_admin(test, KUIDT_INIT(1001));
+	ret[i] = iopf_bpf_reg(&ops[i], &links[i]);
+	kt_restore_creds(old);
+
+	for (i = 0; i < IOPF_MAX_TENANT_POLICIES; i++)
+		KUNIT_EXPECT_EQ(test, ret[i], 0);
+	KUNIT_EXPECT_EQ(test, ret[i], -EDQUOT);
+	KUNIT_EXPECT_EQ(test, ret[i + 1], 0);
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)),
+			IOPF_MAX_TENANT_POLICIES);
+
+	for (i = 0; i < n; i++)
+		if (!ret[i])
+			iopf_bpf_unreg(&ops[i], &links[i]);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
+}
+
+static struct kunit_case kt_tenant_cases[] = {
+	KUNIT_CASE(kt_tenant_needs_no_admin),
+	KUNIT_CASE(kt_tenant_bad_scope),
+	KUNIT_CASE(kt_tenant_after_host),
+	KUNIT_CASE(kt_tenant_failure_refused),
+	KUNIT_CASE(kt_tenant_owner_release),
+	KUNIT_CASE(kt_tenant_limit),
+	{}
+};
+
+static struct kunit_suite kt_tenant_suite = {
+	.name = "iopf_bpf_tenant",
+	.init = kt_tenant_init,
+	.exit = kt_tenant_exit,
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.test_cases = kt_tenant_cases,
+};
+
+kunit_test_suites(&kt_tenant_suite);

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tenant policies, end to end and unprivileged: a process that runs as
+ * uid TENANT_UID in a user namespace of its own (no capability in the
+ * initial one), with a BPF token from a bpffs that this test, as a
+ * container runtime would, created with delegation for it, owns a mock
+ * device through an iommufd and attaches a policy to it.  The runtime side
+ * (this test's root process) hands it the token's bpffs and /dev/iommu,
+ * checks what the kernel shows, and acts as the host.
+ *
+ * The tenant runs in a child that serves requests over a socket (struct
+ * req): it keeps the iommufd, the device, the policy and its link.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "iopf_mock.h"
+#include "iopf_test.h"
+#include "tenant_rt.h"
+#include "test_policy.skel.h"
+
+#define TENANT_UID	1000
+#define LOG_MAX		64
+#define RESP_SUCCESS	0
+#define RESP_INVALID	1
+
+enum op {
+	OP_ATTACH,	/* load test_policy and attach it: req.scope */
+	OP_FAULT,	/* one last request, group req.grpid: rep.code */
+	OP_DETACH,	/* destroy the link */
+	OP_CLOSE,	/* close the iommufd (and the fault fd): unbinds */
+};
+
+enum scope {
+	SC_TENANT,	/* its device, by iommufd and dev_id */
+	SC_GLOBAL,	/* all devices: host only */
+	SC_DEV_NAME,	/* by name: host only */
+	SC_FOREIGN_ID,	/* req.dev_id, not bound in its iommufd */
+	SC_NOT_IOMMUFD,	/* its device's dev_id with an fd that is no iommufd (its socket) */
+};
+
+struct req {
+	int op;
+	int scope;
+	int action;	/* last_action */
+	__u32 dev_id;
+	__u32 grpid;
+	char name[32];
+};
+
+struct rep {
+	int ret;	/* 0 or -errno */
+	int code;	/* OP_FAULT: the code the device got, or -1 */
+	__u32 mock_id, idev_id, ioas_id;
+	char dev_name[32];
+};
+
+/* The tenant's side: what it holds */
+struct tenant {
+	int sock;
+	int bpffs;		/* the delegated bpffs' root, for the token */
+	int iommufd;
+	__u32 ioas_id;
+	struct mock_dev dev;
+	struct test_policy *skel;
+	struct bpf_link *link;
+	struct iommu_test_iopf_response log[LOG_MAX];
+};
+
+static int tenant_attach(struct tenant *t, const struct req *r)
+{
+	char token_path[64];
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .bpf_token_path = token_path);
+	struct bpf_object *obj;
+	int err;
+
+	snprintf(token_path, sizeof(token_path), "/proc/self/fd/%d", t->bpffs);
+	test_policy__destroy(t->skel);
+	t->skel = test_policy__open_opts(&opts);
+	if (!t->skel)
+		return -errno;
+	obj = t->skel->obj;
+	t->skel->rodata->last_action = r->action;
+	err = iopf_ops_set_str(obj, "name", r->name);
+	switch (r->scope) {
+	case SC_TENANT:
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->iommufd);
+		err = err ?: iopf_ops_set_u32(obj, "dev_id", t->dev.idev_id);
+		break;
+	case SC_DEV_NAME:
+		err = err ?: iopf_ops_set_str(obj, "dev_name", t->dev.name);
+		break;
+	case SC_FOREIGN_ID:
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->iommufd);
+		err = err ?: iopf_ops_set_u32(obj, "dev_id", r->dev_id);
+		break;
+	case SC_NOT_IOMMUFD:
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->sock);
+		err = err ?: iopf_ops_set_u32(obj, "dev_id", t->dev.idev_id);
+		break;
+	}
+	if (err)
+		return err;
+	err = test_policy__load(t->skel);
+	if (err)
+		return err;
+	t->link = policy_attach(obj);
+	return t->link ? 0 : -errno;
+}
+
+/* Fire one last request; answer it SUCCESS if it reaches the fault fd */
+static int tenant_fault(struct tenant *t, __u32 grpid)
+{
+	struct mock_fault f = { .grpid = grpid, .addr = 0x1000 };
+	struct iommu_hwpt_pgfault rec[4];
+	int n, result;
+
+	if (mock_fault(&t->dev, &f, &result))
+		return -1;
+	n = mock_read_faults(&t->dev, rec, 4);
+	if (n == 1)
+		mock_respond(&t->dev, rec[0].cookie, RESP_SUCCESS);
+	n = mock_responses(t->iommufd, t->log, LOG_MAX, NULL);
+	if (n != 1 || t->log[0].mock_id != t->dev.mock_id ||
+	    t->log[0].grpid != grpid)
+		return -1;
+	return t->log[0].code;
+}
+
+static void tenant_serve(struct tenant *t)
+{
+	struct req r;
+	struct rep p;
+
+	while (recv(t->sock, &r, sizeof(r), 0) == sizeof(r)) {
+		memset(&p, 0, sizeof(p));
+		switch (r.op) {
+		case OP_ATTACH:
+			p.ret = tenant_attach(t, &r);
+			break;
+		case OP_FAULT:
+			p.code = tenant_fault(t, r.grpid);
+			break;
+		case OP_DETACH:
+			p.ret = bpf_link__destroy(t->link);
+			t->link = NULL;
+			break;
+		case OP_CLOSE:
+			close(t->dev.fault_fd);
+			p.ret = close(t->iommufd) ? -errno : 0;
+			break;
+		}
+		if (send(t->sock, &p, sizeof(p), 0) != sizeof(p))
+			break;
+	}
+}
+
+/*
+ * The tenant child: drop to TENANT_UID for good, then a user namespace
+ * of its own in which it is root; the runtime maps it and delegates a
+ * bpffs to it.  Exits 0 when the runtime closes the socket.
+ */
+static void tenant_main(int sock)
+{
+	struct tenant t = { .sock = sock };
+	struct rep p = { 0 };
+
+	t.bpffs = rt_tenant_enter(sock, TENANT_UID);
+	t.iommufd = t.bpffs < 0 ? -1 : rt_recv_fd(sock);
+	if (t.iommufd < 0)
+		_exit(10);
+
+	/* Its own device, on its own iommufd */
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+
+	if (ioctl(t.iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		p.ret = -errno;
+	t.ioas_id = ioas.out_ioas_id;
+	p.ret = p.ret ?: mock_dev_create(t.iommufd, t.ioas_id, &t.dev);
+	p.ret = p.ret ?: mock_dev_enable_faults(&t.dev);
+	p.ret = p.ret ?: mock_responses(t.iommufd, t.log, LOG_MAX, NULL) < 0;
+	p.mock_id = t.dev.mock_id;
+	p.ioas_id = t.ioas_id;
+	p.idev_id = t.dev.idev_id;
+	snprintf(p.dev_name, sizeof(p.dev_name), "%s", t.dev.name);
+	if (send(sock, &p, sizeof(p), 0) != sizeof(p))
+		_exit(16);
+	tenant_serve(&t);
+	bpf_link__destroy(t.link);
+	test_policy__destroy(t.skel);
+	_exit(0);
+}
+
+FIXTURE(tenant) {
+	pid_t pid;
+	int sock;
+	struct rep dev;		/* the tenant's device */
+};
+
+/* One request to the tenant; its reply */
+static struct rep ask(FIXTURE_DATA(tenant) *self, struct req r)
+{
+	struct rep p = { .ret = -EPIPE, .code = -1 };
+
+	if (send(self->sock, &r, sizeof(r), 0) == sizeof(r))
+		recv(self->sock, &p, sizeof(p), 0);
+	return p;
+}
+
+static struct rep attach_as(FIXTURE_DATA(tenant) *self, const char *name,
+			    int scope, int action)
+{
+	struct req r = { .op = OP_ATTACH, .scope = scope, .action = action };
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	return ask(self, r);
+}
+
+static int fault(FIXTURE_DATA(tenant) *self, __u32 grpid)
+{
+	return ask(self, (struct req){ .op = OP_FAULT, .grpid = grpid }).code;
+}
+
+/* A policy attribute in sysfs, or "" */
+static const char *policy_attr(const char *name, const char *attr)
+{
+	static char buf[64];
+	char path[256];
+	int fd, n;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/policies/%s/%s", iopf_kernel_dir(),
+		 name, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n - 1 : 0] = '\0';	/* without its newline */
+	return buf;
+}
+
+/* Policies attached now, or -errno */
+static int nr_policies(void)
+{
+	struct iopf_policy_info info[IOPF_MAX_POLICIES];
+
+	return iopf_kernel_policies(info, IOPF_MAX_POLICIES);
+}
+
+FIXTURE_SETUP(tenant)
+{
+	int sv[2], iommufd;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (!self->pid) {
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		tenant_main(sv[1]);
+	}
+	close(sv[1]);
+	self->sock = sv[0];
+
+	/* As a runtime: its mapping, its bpffs, the device node */
+	ASSERT_EQ(0, rt_runtime_serve(self->sock, self->pid, TENANT_UID));
+	iommufd = open("/dev/iommu", O_RDWR);
+	ASSERT_LE(0, iommufd);
+	ASSERT_EQ(0, rt_send_fd(self->sock, iommufd));
+	close(iommufd);
+	ASSERT_EQ(sizeof(self->dev), recv(self->sock, &self->dev,
+					  sizeof(self->dev), 0));
+	ASSERT_EQ(0, self->dev.ret);
+}
+
+FIXTURE_TEARDOWN(tenant)
+{
+	int status;
+
+	close(self->sock);
+	waitpid(self->pid, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* It attaches to its own device, as its own uid, and decides its faults */
+TEST_F(tenant, attach_own_device)
+{
+	struct rep p = attach_as(self, "tenant_own", SC_TENANT,
+				 IOPF_ACT_ANSWER_INVALID);
+	char uid[16];
+
+	ASSERT_EQ(0, p.ret);
+	EXPECT_STREQ("1", policy_attr("tenant_own", "tenant"));
+	snprintf(uid, sizeof(uid), "%d", TENANT_UID);
+	EXPECT_STREQ(uid, policy_attr("tenant_own", "uid"));
+	EXPECT_STREQ(self->dev.dev_name, policy_attr("tenant_own", "scope"));
+	EXPECT_EQ(RESP_INVALID, fault(self, 1));
+	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_DETACH }).ret);
+	EXPECT_TRUE(policy_wait_gone("tenant_own", 1000));
+	/* Detached: the fault goes to its handler again */
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 2));
+}
+
+/* A global policy and a scope by name stay the host's */
+TEST_F(tenant, host_scopes_refused)
+{
+	EXPECT_EQ(-EPERM, attach_as(self, "tenant_global", SC_GLOBAL,
+				    IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_EQ(-EPERM, attach_as(self, "tenant_by_name", SC_DEV_NAME,
+				    IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_EQ(0, nr_policies());
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
+}
+
+/*
+ * Another owner's device, an object that is no device, an fd that is no
+ * iommufd: refused, nothing attached
+ */
+TEST_F(tenant, foreign_device_refused)
+{
+	uint32_t ioas;
+	struct mock_dev host_dev;
+	int fd = mock_open(&ioas);
+	struct req r = { .op = OP_ATTACH, .scope = SC_FOREIGN_ID,
+			 .action = IOPF_ACT_ANSWER_INVALID };
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mock_dev_create(fd, ioas, &host_dev));
+	snprintf(r.name, sizeof(r.name), "tenant_foreign");
+	/* The host's ID names nothing, or another object, in its iommufd */
+	r.dev_id = host_dev.idev_id;
+	if (r.dev_id == self->dev.idev_id)
+		r.dev_id += 100;
+	EXPECT_EQ(-ENOENT, ask(self, r).ret);
+	r.dev_id = self->dev.ioas_id;
+	EXPECT_EQ(-ENOENT, ask(self, r).ret);
+	r.scope = SC_NOT_IOMMUFD;
+	EXPECT_EQ(-EBADFD, ask(self, r).ret);
+	EXPECT_EQ(0, nr_policies());
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
+	mock_dev_destroy(&host_dev);
+	close(fd);
+}
+
+/* FAILURE is refused: the policy is ejected, the group answered once */
+TEST_F(tenant, failure_refused)
+{
+	struct iopf_ejection_info ej;
+
+	ASSERT_EQ(0, attach_as(self, "tenant_failure", SC_TENANT,
+			       IOPF_ACT_ANSWER_FAILURE).ret);
+	/* Not obeyed: the group reaches the tenant's handler, SUCCESS */
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
+	ASSERT_TRUE(policy_ejection("tenant_failure", &ej));
+	EXPECT_STREQ("forbidden-code", ej.reason);
+	EXPECT_STREQ("answer_failure", ej.action);
+	EXPECT_TRUE(policy_wait_gone("tenant_failure", 1000));
+}
+
+/* A host policy decides first; the tenant's answer is overridden */
+TEST_F(tenant, host_decides_first)
+{
+	struct test_policy *host = test_policy__open();
+	struct bpf_link *link = NULL;
+	struct iopf_policy_info info;
+
+	ASSERT_NE(NULL, host);
+	ASSERT_EQ(0, attach_as(self, "tenant_success", SC_TENANT,
+			       IOPF_ACT_ANSWER_SUCCESS).ret);
+	ASSERT_EQ(0, policy_name(host->obj, "host_invalid", NULL));
+	host->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	ASSERT_EQ(0, test_policy__load(host));
+	link = policy_attach(host->obj);
+	ASSERT_NE(NULL, link);
+	EXPECT_EQ(RESP_INVALID, fault(self, 1));
+	ASSERT_EQ(0, iopf_kernel_policy("tenant_success", &info));
+	EXPECT_EQ(1, info.overridden);
+	EXPECT_EQ(0, info.obeyed);
+	bpf_link__destroy(link);
+	test_policy__destroy(host);
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 2));
+}
+
+/* Closing its iommufd unbinds the device: the policy goes with it */
+TEST_F(tenant, close_iommufd_ejects)
+{
+	struct iopf_ejection_info ej;
+
+	ASSERT_EQ(0, attach_as(self, "tenant_closes", SC_TENANT,
+			       IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_CLOSE }).ret);
+	ASSERT_TRUE(policy_ejection("tenant_closes", &ej));
+	EXPECT_STREQ("owner-released", ej.reason);
+	EXPECT_STREQ(self->dev.dev_name, ej.device);
+	EXPECT_TRUE(policy_wait_gone("tenant_closes", 1000));
+}
+
+TEST_HARNESS_MAIN
