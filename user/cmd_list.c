@@ -58,7 +58,7 @@ int cmd_list(int argc, char **argv)
 {
 	struct iopf_policy_info p[IOPF_MAX_POLICIES];
 	struct iopf_ejection_info ej[64];
-	int n, ne, i;
+	int n, ne, i, tenants;
 	struct json *j;
 
 	if (argc != 1)
@@ -95,6 +95,15 @@ int cmd_list(int argc, char **argv)
 	if (!n)
 		printf("(no policy attached)\n");
 	printf("decide() calls, answers obeyed, overridden, or not obeyed in shadow; device-scoped policies are asked first\n");
+	/* Only when there are some: the table stays what it was for hosts */
+	for (i = 0, tenants = 0; i < n; i++) {
+		if (!p[i].tenant)
+			continue;
+		printf("%s %s (uid %lld)", tenants++ ? "," : "tenant policies (asked after the host's):",
+		       p[i].name, p[i].uid);
+	}
+	if (tenants)
+		printf("\n");
 	for (i = 0; i < ne; i++) {
 		if (!i)
 			printf("\nrecent ejections (UTC):\n");
@@ -134,6 +143,8 @@ int cmd_show(int argc, char **argv)
 	}
 	printf("name:       %s\n", p.name);
 	printf("scope:      %s\n", strcmp(p.scope, "*") ? p.scope : "* (all devices)");
+	if (p.tenant)
+		printf("owner:      tenant, uid %lld (asked after the host's policies)\n", p.uid);
 	printf("order:      %llu\n", p.order);
 	printf("state:      %s\n", p.state);
 	printf("mode:       %s\n", p.mode);

@@ -289,6 +289,11 @@ void print_policy_json(struct json *j, const struct iopf_policy_info *p)
 	json_num(j, "obeyed", p->obeyed);
 	json_num(j, "overridden", p->overridden);
 	json_num(j, "shadowed", p->shadowed);
+	json_bool(j, "tenant", p->tenant);
+	if (p->uid < 0)
+		json_null(j, "uid");	/* a kernel before tenant policies */
+	else
+		json_num(j, "uid", p->uid);
 }
 
 /* @ns of CLOCK_REALTIME as ISO 8601 in UTC: 2026-12-06T21:00:00.123Z */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iopf-vmm: a sample VMM-side program for tenant policies.  It owns a mock
+ * device through iommufd (the iommufd mock IOMMU stands in for a VFIO
+ * device bound with VFIO_DEVICE_BIND_IOMMUFD), attaches a policy to that
+ * device's faults through libiopf with a tenant scope, fires page
+ * requests at it, serves its fault queue (answers SUCCESS to every group
+ * that reaches it) and prints what the device got, one JSON object per
+ * line on stdout.
+ *
+ *   iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N] [--hold]
+ *
+ * --policy     the policy to attach (default observe); attached as
+ *              vmm_<device>
+ * --set        a parameter; "@dev" in VALUE is the device's name
+ * --faults N   page request groups to fire (default 3), one request each
+ * --hold       then wait for a line on stdin before closing the iommufd,
+ *              and report whether the kernel ejected the policy then
+ *
+ * The iommufd is $IOPF_IOMMUFD (an fd its runtime passed, iopf-runtime),
+ * else /dev/iommu.  The BPF token, if any, comes from
+ * $LIBBPF_BPF_TOKEN_PATH through libbpf.  Exits 0, or 1 after an
+ * {"error": ...} line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <iopf/libiopf.h>
+#include "iopf_mock.h"
+
+#define MAX_SETS	8
+#define LOG_MAX		64
+
+static const char * const codes[] = { "success", "invalid", "failure" };
+
+static int fail(const char *what, int err)
+{
+	printf("{\"error\": \"%s: %s\"}\n", what, strerror(err < 0 ? -err : err));
+	return 1;
+}
+
+/* libiopf's reason for a failure, on stderr */
+static void log_error(enum iopf_log_level level, const char *origin,
+		      const char *msg, void *ctx)
+{
+	if (level == IOPF_LOG_ERROR)
+		fprintf(stderr, "iopf-vmm: %s: %s%s", origin, msg,
+			msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+}
+
+static int open_iommufd(void)
+{
+	const char *env = getenv("IOPF_IOMMUFD");
+
+	if (env && *env)
+		return atoi(env);
+	return open("/dev/iommu", O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * One page request group of one request; the code the device got and
+ * whether the group reached our fault queue, or -1
+ */
+static int fire(struct mock_dev *dev, int iommufd, __u32 grpid, bool *handled)
+{
+	struct mock_fault f = { .grpid = grpid, .addr = 0x1000ULL * grpid };
+	struct iommu_test_iopf_response log[LOG_MAX];
+	struct iommu_hwpt_pgfault rec[4];
+	int i, n, result;
+
+	if (mock_fault(dev, &f, &result))
+		return -1;
+	n = mock_read_faults(dev, rec, 4);
+	*handled = n > 0;
+	for (i = 0; i < n; i++)
+		mock_respond(dev, rec[i].cookie, 0);
+	n = mock_responses(iommufd, log, LOG_MAX, NULL);
+	for (i = 0; i < n; i++)
+		if (log[i].mock_id == dev->mock_id && log[i].grpid == grpid)
+			return log[i].code;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *policy = "observe", *sets[MAX_SETS];
+	int i, err, iommufd, nsets = 0, faults = 3, link;
+	struct iopf_policy *p = NULL;
+	struct mock_dev dev = { 0 };
+	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
+	bool hold = false, handled;
+	char name[32], line[16];
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--policy") && i + 1 < argc)
+			policy = argv[++i];
+		else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < MAX_SETS)
+			sets[nsets++] = argv[++i];
+		else if (!strcmp(argv[i], "--faults") && i + 1 < argc)
+			faults = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--hold"))
+			hold = true;
+		else {
+			fprintf(stderr, "usage: iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N] [--hold]\n");
+			return 1;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	iopf_set_log(log_error, NULL);
+
+	/* The device, as a VMM binds it: on an IOAS, with a fault queue */
+	iommufd = open_iommufd();
+	if (iommufd < 0)
+		return fail("/dev/iommu", errno);
+	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &ioas))
+		return fail("IOMMU_IOAS_ALLOC", errno);
+	err = mock_dev_create(iommufd, ioas.out_ioas_id, &dev);
+	err = err ?: mock_dev_enable_faults(&dev);
+	if (err)
+		return fail("mock device", err);
+
+	/* Its policy, scoped by the binding */
+	snprintf(name, sizeof(name), "vmm_%s", dev.name);
+	IOPF_OPTS(iopf_open_opts, oo, .name = name);
+	IOPF_OPTS(iopf_scope_opts, so, .scope = IOPF_SCOPE_TENANT,
+		  .iommufd = iommufd, .dev_id = dev.idev_id);
+	err = iopf_policy_open(policy, &oo, &p);
+	for (i = 0; !err && i < nsets; i++) {
+		char key[64], value[96], *eq = strchr(sets[i], '=');
+
+		if (!eq || eq - sets[i] >= (int)sizeof(key))
+			return fail("--set KEY=VALUE", EINVAL);
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+		if (!strncmp(eq + 1, "@dev", 4))
+			snprintf(value, sizeof(value), "%s%s", dev.name, eq + 5);
+		else
+			snprintf(value, sizeof(value), "%s", eq + 1);
+		err = iopf_policy_set_param(p, key, value);
+	}
+	err = err ?: iopf_policy_set_scope(p, &so);
+	err = err ?: iopf_policy_attach(p, NULL);
+	if (err)
+		return fail("attaching the policy", err);
+	printf("{\"event\": \"attached\", \"policy\": \"%s\", \"device\": \"%s\", \"dev_id\": %u, \"uid\": %u}\n",
+	       name, dev.name, dev.idev_id, (unsigned int)getuid());
+
+	for (i = 1; i <= faults; i++) {
+		int code = fire(&dev, iommufd, i, &handled);
+
+		if (code < 0 || code > 2)
+			return fail("a fault got no response", EPROTO);
+		printf("{\"group\": %d, \"code\": \"%s\", \"via\": \"%s\"}\n", i,
+		       codes[code], handled ? "handler" : "policy");
+	}
+
+	if (hold) {
+		printf("{\"event\": \"holding\"}\n");
+		if (!fgets(line, sizeof(line), stdin))
+			line[0] = '\0';
+	}
+	/* The binding ends: the kernel ejects the policy (owner-released) */
+	link = iopf_policy_link_fd(p);
+	close(dev.fault_fd);
+	close(iommufd);
+	if (link >= 0) {
+		struct pollfd pfd = { .fd = link, .events = POLLIN };
+
+		printf("{\"event\": \"closed\", \"detached\": %s}\n",
+		       poll(&pfd, 1, 2000) == 1 && (pfd.revents & POLLHUP) ?
+		       "true" : "false");
+	} else {
+		printf("{\"event\": \"closed\", \"detached\": true}\n");
+	}
+	iopf_policy_close(p);
+	return 0;
+}
