@@ -377,8 +377,21 @@ iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/iopfctl
 iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/core.c|flock\(fd, LOCK_EX\)
 install: iopf-bpf is amd64|tools/debian/control|^Architecture: amd64$
 install: iopf-bpf-dev is all and depends on libbpf-dev|tools/debian/control|^Depends: libbpf-dev, 
+install: CONFIG_IOPF_BPF depends on IOMMU_IOPF, BPF_SYSCALL, BPF_JIT, DEBUG_INFO_BTF|kernel/src/drivers/iommu/iopf-bpf/Kconfig|^[[:space:]]+depends on IOMMU_IOPF && BPF_SYSCALL && BPF_JIT && DEBUG_INFO_BTF$
 install, iopfctl: the udev rule in PREFIX/lib/udev/rules.d/60-iopf-policies.rules|Makefile|[$][(]PREFIX[)]/lib/udev/rules.d/60-iopf-policies.rules$
 CLAIMS
+
+# install.md: the new files of the feature patch are those its series
+# line assigns to it (6.12's 0005; 7.3's 0004 is "as 6.12's 0005")
+shown=$(grep '^| `0005-iommu-let-BPF' docs/install.md | grep -oE '`[^`]+`' | tr -d '`' |
+	grep -E '[.][ch]$|/Kconfig$|/sysfs-kernel-iopf$' | xargs -rn1 basename | sort | tr '\n' ' ')
+for k in 6.12 7.3; do
+	series=$(sed -nE 's/^[0-9]+-iommu-let-BPF-policies[^ ]*[.]patch //p' kernel/patches/$k/series |
+		tr ' ' '\n' | xargs -rn1 basename | sort | tr '\n' ' ')
+	[ -n "$series" ] && [ "$shown" = "$series" ]
+	tap_result $? "docs: install: the feature patch's new files, as kernel/patches/$k/series assigns them" \
+		"install.md: $shown; series: $series"
+done
 
 # IOPF_KCACHE=DIR puts the one kernel's tree in DIR (README)
 kc=$(IOPF_KCACHE=/nonexistent/kc IOPF_KERNEL=6.12 bash -c '. tools/lib/kvars.sh && echo "$KCACHE"')
