@@ -329,7 +329,7 @@ for doc in $docs; do
 	[ -z "$missing" ]
 	tap_result $? "docs: $name: every link to a heading names one" "no such heading:$missing"
 
-	# every option of iopfctl, iopf-fire and iopf-kbench it names is one
+	# every option of iopfctl, iopf-fire, iopf-kbench (and lintian) it names is one
 	if [ -n "$built" ]; then
 		missing=
 		iopfctl_help=$(for c in load replace list show stats unload policies inspect events top; do build/iopfctl help $c; done
@@ -339,10 +339,11 @@ for doc in $docs; do
 			iopfctl) grep -qF -- "$opt" <<<"$iopfctl_help" ;;
 			iopf-fire) grep -qF -- "\"$opt\"" tools/iopf-fire.c ;;
 			iopf-kbench) grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
+			lintian) lintian --help 2>&1 | grep -qE -- "(^|[ ,])$opt([ ,=]|$)" ;;
 			any) grep -qF -- "$opt" <<<"$iopfctl_help" || grep -qF -- "\"$opt\"" tools/iopf-fire.c ||
 				grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
 			esac || missing+=" $tool $opt"
-		done < <({ grep -oE '(iopfctl|iopf-fire|iopf-kbench)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc"
+		done < <({ grep -oE '(iopfctl|iopf-fire|iopf-kbench|lintian)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc"
 			# an option on its own: one of any of the three
 			grep -oE '`--[a-z][a-z-]*' "$doc" | sed 's/^`/any /'; } |
 			awk '{ print $1, $NF }' | sort -u)
