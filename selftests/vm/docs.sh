@@ -75,9 +75,10 @@ checked_guide_state() {
 
 # The ejection the guide shows: a policy named buggy whose decide returns 42
 # (selftests/progs/test_policy.bpf.c), one fault on device 0 without a PASID
+# (run once, before the documents' blocks: the checks run in command
+# substitutions, where nothing it set would stay, and it unloads all)
 ejection_list= ejection_log=
 ejection_example() {
-	[ -n "$ejection_list" ] && return
 	$I unload --all >/dev/null 2>&1
 	$I load build/bpf/test_policy.bpf.o --name buggy --set last_action=42 >/dev/null 2>&1
 	$FIRE 0:last >/dev/null 2>&1
@@ -92,12 +93,10 @@ ejection_example() {
 	$I unload buggy >/dev/null 2>&1
 }
 checked_ejection_list() {
-	ejection_example
 	printf '%s\n' "$ejection_list" >"$work/actual"
 	doctest_compare "$1" "$2" "$work/actual"
 }
 checked_ejection_log() {
-	ejection_example
 	printf '%s\n' "$ejection_log" >"$work/actual"
 	doctest_compare "$1" "$2" "$work/actual"
 }
@@ -136,6 +135,7 @@ checked_fire_device_lines() {
 	doctest_compare "$1" "$work/shown" "$work/actual"
 }
 
+ejection_example
 for doc in $DOCTEST_DOCS; do
 	d=$work/$(basename "$doc" .md)
 	doctest_split "$doc" "$d"
