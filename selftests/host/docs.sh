@@ -142,6 +142,65 @@ checked_bench_rows() {
 	return 1
 }
 
+# iopfctl.md's synopsis: the command lines of `iopfctl --help`, in order
+checked_usage_synopsis() {
+	local usage
+	usage=$(build/iopfctl --help | sed -nE 's/^(usage:)? +(iopfctl .*)/\2/p')
+	[ -n "$usage" ] && [ "$usage" = "$(cat "$2")" ] && return 0
+	diff <(cat "$2") <(echo "$usage") | sed 's/^</shown:/; s/^>/--help:/'
+	return 1
+}
+
+# tracing.md's trace_pipe formats: each line "EVENT: FORMAT" is the event's
+# TP_printk() format, an enum's names (a|b|c) standing for its %s
+checked_trace_formats() {
+	local ev fmt kernel bad=
+	while read -r ev fmt; do
+		ev=${ev%:}
+		fmt=$(sed -E 's/=[a-z_]+(\|[a-z_]+)+/=%s/g' <<<"$fmt")
+		kernel=$(sed -n "/^TRACE_EVENT($ev,/,/^);/p" kernel/src/include/trace/events/iopf.h \
+			kernel/src/include/trace/events/iopf_bpf.h | grep -A1 'TP_printk(' | tr -d '\n\t' |
+			sed -nE 's/.*TP_printk\("([^"]*)".*/\1/p')
+		[ -n "$kernel" ] && [ "$fmt" = "$kernel" ] || bad+="$ev: shown \"$fmt\", kernel \"$kernel\""$'\n'
+	done <"$2"
+	[ -z "$bad" ] && return 0
+	printf '%s' "$bad"
+	return 1
+}
+
+# tracing.md's tool synopsis: each line is the usage the tool prints (-h),
+# spaces squeezed
+checked_bt_usage() {
+	local line t usage bad=
+	while read -r line; do
+		t=${line%% *}
+		usage=$(tools/$t -h | sed -n 's/^USAGE: //p')
+		[ "$(tr -s ' ' <<<"$line")" = "$usage" ] || bad+="shown: $line"$'\n'"$t -h: $usage"$'\n'
+	done <"$2"
+	[ -z "$bad" ] && return 0
+	printf '%s' "$bad"
+	return 1
+}
+
+# tracing.md's EJECTED line: iopfpolicy.bt prints the time, then EJECTED
+# and the same keys, from each of its two printf()s
+checked_eject_format() {
+	local shown keys bad=
+	shown=$(grep -oE '[a-z]+=' "$2" | tr '\n' ' ')
+	shown=${shown% }
+	grep -q '^HH:MM:SS EJECTED ' "$2" || bad+="not HH:MM:SS EJECTED ...: $(cat "$2")"$'\n'
+	grep -A1 'time("%H:%M:%S ");' tools/iopfpolicy.bt | grep -q 'if (' ||
+		bad+="iopfpolicy.bt prints no time before it"$'\n'
+	while read -r keys; do
+		[ "$keys" = "$shown" ] || bad+="shown: $shown; iopfpolicy.bt: $keys"$'\n'
+	done < <(grep -oE 'printf\("EJECTED [^"]*"' tools/iopfpolicy.bt |
+		while read -r l; do grep -oE '[a-z]+=' <<<"$l" | tr '\n' ' '; echo; done)
+	[ "$(grep -c 'printf("EJECTED ' tools/iopfpolicy.bt)" = 2 ] || bad+="not two EJECTED printf()s"$'\n'
+	[ -z "$bad" ] && return 0
+	printf '%s' "$bad"
+	return 1
+}
+
 for doc in $docs; do
 	d=$work/$(basename "$doc" .md)
 	doctest_split "$doc" "$d"
@@ -213,6 +272,10 @@ for doc in $docs; do
 			c=$(doctest_opt "$marker" checked-by)
 			c=${c%% *}
 			[ "$(type -t "checked_${c//-/_}")" = function ] || continue	# a vm check
+			if [ -z "$built" ] && [ "$c" = usage-synopsis ]; then
+				echo "ok - $at $c # SKIP not built (make userspace)"
+				continue
+			fi
 			out=$("checked_${c//-/_}" "$marker" "$blk" "")
 			tap_result $? "$at $c" "$out" ;;
 		esac
@@ -266,20 +329,21 @@ for doc in $docs; do
 	[ -z "$missing" ]
 	tap_result $? "docs: $name: every link to a heading names one" "no such heading:$missing"
 
-	# every option of iopfctl, iopf-fire and iopf-kbench it names is one
+	# every option of iopfctl, iopf-fire, iopf-kbench (and lintian) it names is one
 	if [ -n "$built" ]; then
 		missing=
-		iopfctl_help=$(for c in load replace list show stats unload policies; do build/iopfctl help $c; done
+		iopfctl_help=$(for c in load replace list show stats unload policies inspect events top; do build/iopfctl help $c; done
 			build/iopfctl --help)
 		while read -r tool opt; do
 			case $tool in
 			iopfctl) grep -qF -- "$opt" <<<"$iopfctl_help" ;;
 			iopf-fire) grep -qF -- "\"$opt\"" tools/iopf-fire.c ;;
 			iopf-kbench) grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
+			lintian) lintian --help 2>&1 | grep -qE -- "(^|[ ,])$opt([ ,=]|$)" ;;
 			any) grep -qF -- "$opt" <<<"$iopfctl_help" || grep -qF -- "\"$opt\"" tools/iopf-fire.c ||
 				grep -qF -- "\"${opt#--}\"," tools/bench/iopf-kbench.c ;;
 			esac || missing+=" $tool $opt"
-		done < <({ grep -oE '(iopfctl|iopf-fire|iopf-kbench)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc"
+		done < <({ grep -oE '(iopfctl|iopf-fire|iopf-kbench|lintian)( [a-zA-Z0-9_.=/$:-]+| \.\.\.)* --[a-z][a-z-]*' "$doc"
 			# an option on its own: one of any of the three
 			grep -oE '`--[a-z][a-z-]*' "$doc" | sed 's/^`/any /'; } |
 			awk '{ print $1, $NF }' | sort -u)
@@ -303,7 +367,32 @@ design: the test VM boots with a budget of 20000|tools/vm/run|iopf_bpf[.]decide_
 policy-api: the last 16 ejections|kernel/src/drivers/iommu/io-pgfault-bpf.h|^#define IOPF_NR_EJECTIONS[[:space:]]+16$
 README: make check ends with "N passed, N failed"|selftests/run|echo "[$]pass passed, [$]fail failed"$
 reliability: the dmesg gate fails the run with exit 126|tools/vm/run|^[[:space:]]+exit 126$
+iopfctl: more than 64 --set: exit 1|user/cmd_load.c|if \(nr_sets == 64\)$
+iopfctl: more than 64 --set: exit 1|user/cmd_load.c|return fail\(EXIT_USAGE, "too many --set"\);
+iopfctl: a --dev name of at most 63 characters|user/iopf_kernel.h|^#define IOPF_DEV_NAME_LEN[[:space:]]+64$
+iopfctl: --set values decimal or 0x hex, no octal|user/params.c|strtoull\(value, &end, strncmp\(value, "0x", 2\) \? 10 : 16\);
+iopfctl: more than 16 other programs: exit 3|user/iopfctl.h|struct bpf_link \*links\[16\];
+iopfctl: more than 16 other programs: exit 3|user/core.c|return fail\(EXIT_BAD_OBJECT, "too many programs in %s"
+iopfctl: top's interval is 0.1 to 3600 s|user/cmd_top.c|expected seconds, 0[.]1 to 3600
+iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/iopfctl.h|^#define IOPF_PIN_ROOT "/sys/fs/bpf/iopf"$
+iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/core.c|flock\(fd, LOCK_EX\)
+install: iopf-bpf is amd64|tools/debian/control|^Architecture: amd64$
+install: iopf-bpf-dev is all and depends on libbpf-dev|tools/debian/control|^Depends: libbpf-dev, 
+install: CONFIG_IOPF_BPF depends on IOMMU_IOPF, BPF_SYSCALL, BPF_JIT, DEBUG_INFO_BTF|kernel/src/drivers/iommu/iopf-bpf/Kconfig|^[[:space:]]+depends on IOMMU_IOPF && BPF_SYSCALL && BPF_JIT && DEBUG_INFO_BTF$
+install, iopfctl: the udev rule in PREFIX/lib/udev/rules.d/60-iopf-policies.rules|Makefile|[$][(]PREFIX[)]/lib/udev/rules.d/60-iopf-policies.rules$
 CLAIMS
+
+# install.md: the new files of the feature patch are those its series
+# line assigns to it (6.12's 0005; 7.3's 0004 is "as 6.12's 0005")
+shown=$(grep '^| `0005-iommu-let-BPF' docs/install.md | grep -oE '`[^`]+`' | tr -d '`' |
+	grep -E '[.][ch]$|/Kconfig$|/sysfs-kernel-iopf$' | xargs -rn1 basename | sort | tr '\n' ' ')
+for k in 6.12 7.3; do
+	series=$(sed -nE 's/^[0-9]+-iommu-let-BPF-policies[^ ]*[.]patch //p' kernel/patches/$k/series |
+		tr ' ' '\n' | xargs -rn1 basename | sort | tr '\n' ' ')
+	[ -n "$series" ] && [ "$shown" = "$series" ]
+	tap_result $? "docs: install: the feature patch's new files, as kernel/patches/$k/series assigns them" \
+		"install.md: $shown; series: $series"
+done
 
 # IOPF_KCACHE=DIR puts the one kernel's tree in DIR (README)
 kc=$(IOPF_KCACHE=/nonexistent/kc IOPF_KERNEL=6.12 bash -c '. tools/lib/kvars.sh && echo "$KCACHE"')

@@ -28,8 +28,8 @@
 # in a scratch directory holding the `file` blocks and links to build/ and
 # include/), `checked-by NAME` (a named check after it runs).
 
-# Where the tested documents are; the others come when they are rewritten
-DOCTEST_DOCS="README.md docs/design.md docs/policy-api.md docs/writing-policies.md docs/reliability.md docs/performance.md docs/libiopf.md"
+# The tested documents (the man pages: selftests/host/tracing_tools.sh)
+DOCTEST_DOCS="README.md docs/design.md docs/policy-api.md docs/writing-policies.md docs/reliability.md docs/performance.md docs/iopfctl.md docs/tracing.md docs/install.md docs/libiopf.md docs/tenant.md"
 
 # doctest_split DOC DIR: DIR/index gets "N<TAB>LINE<TAB>LANG<TAB>MARKER"
 # for each fenced block of DOC, DIR/N its text (the fence's indent removed)
@@ -97,6 +97,12 @@ doctest_normalize() {
 		order) sed_args+=(-e 's/order [0-9]+/order N/g') ;;
 		time) sed_args+=(-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?/TIME/g') ;;
 		dmesg-time) sed_args+=(-e 's/^\[ *[0-9]+\.[0-9]+\] //') ;;
+		link-id) sed_args+=(-e 's/link [0-9]+/link N/g') ;;
+		btf-id) sed_args+=(-e 's/^\[[0-9]+\] /[NNNNN] /') ;;
+		# the clone's path, as the documents write it
+		repo) sed_args+=(-e "s#${REPO:?}/#/path/to/iopf-bpf/#g") ;;
+		# every number, and the spaces that align them: the form alone
+		numbers) sed_args+=(-e 's/[0-9]+/N/g' -e 's/ +/ /g') ;;
 		*) echo "doctest: unknown normalizer $n" >&2; return 1 ;;
 		esac
 	done

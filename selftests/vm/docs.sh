@@ -75,28 +75,67 @@ checked_guide_state() {
 
 # The ejection the guide shows: a policy named buggy whose decide returns 42
 # (selftests/progs/test_policy.bpf.c), one fault on device 0 without a PASID
+# (run once, before the documents' blocks: the checks run in command
+# substitutions, where nothing it set would stay, and it unloads all)
 ejection_list= ejection_log=
 ejection_example() {
-	[ -n "$ejection_list" ] && return
 	$I unload --all >/dev/null 2>&1
 	$I load build/bpf/test_policy.bpf.o --name buggy --set last_action=42 >/dev/null 2>&1
 	$FIRE 0:last >/dev/null 2>&1
 	wait_ejected buggy
+	# and detached: iopfctl.md shows "(no policy attached)" then
+	for i in $(seq 50); do
+		[ -e /sys/kernel/iopf/policies/buggy ] || break
+		sleep 0.1
+	done
 	ejection_list=$($I list 2>&1)
 	ejection_log=$(dmesg | grep 'iopf-bpf: policy buggy')
 	$I unload buggy >/dev/null 2>&1
 }
 checked_ejection_list() {
-	ejection_example
 	printf '%s\n' "$ejection_list" >"$work/actual"
 	doctest_compare "$1" "$2" "$work/actual"
 }
 checked_ejection_log() {
-	ejection_example
 	printf '%s\n' "$ejection_log" >"$work/actual"
 	doctest_compare "$1" "$2" "$work/actual"
 }
 
+# iopfctl.md, "Working with bpftool": iopfctl lists the policy bpftool
+# registered, by its .name, and unloads it
+checked_bpftool_register() {
+	local bad=
+	grep -qE '^test +\* +[0-9]+ +live +[0-9]+ ' "$3" || bad+="list shows no live policy test"$'\n'
+	grep -qx 'iopfctl: unloaded test' "$3" || bad+="no 'iopfctl: unloaded test'"$'\n'
+	[ ! -e /sys/kernel/iopf/policies/test ] || bad+="test is still attached"$'\n'
+	[ -z "$bad" ] && return 0
+	printf '%s' "$bad"
+	cat "$3"
+	return 1
+}
+
+# iopfctl.md's iopf-fire --setup example: list names q1's device-removed
+# ejection, and unload removes the pins it left
+checked_q1_ejected() {
+	local bad=
+	grep -qE ' q1: device-removed \(device iommufd_mock[0-9]+' "$3" || bad+="no device-removed ejection of q1 listed"$'\n'
+	grep -qE '^iopfctl: removed the pins of q1 ' "$3" || bad+="unload q1 did not say it removed the pins"$'\n'
+	[ ! -e /sys/fs/bpf/iopf/q1 ] || bad+="/sys/fs/bpf/iopf/q1 is still there"$'\n'
+	[ -z "$bad" ] && return 0
+	printf '%s' "$bad"
+	cat "$3"
+	return 1
+}
+
+# tracing.md's sample: its device lines are what the fault mix above it
+# printed (the run before, $last_out)
+checked_fire_device_lines() {
+	grep '^device ' "$2" >"$work/shown"
+	grep '^device ' "$last_out" >"$work/actual"
+	doctest_compare "$1" "$work/shown" "$work/actual"
+}
+
+ejection_example
 for doc in $DOCTEST_DOCS; do
 	d=$work/$(basename "$doc" .md)
 	doctest_split "$doc" "$d"
@@ -171,11 +210,21 @@ $I unload data >/dev/null 2>&1
 [ -w /sys/module/iopf_bpf/parameters/decide_budget_us ]
 tap_result $? "docs: policy-api: /sys/module/iopf_bpf/parameters/decide_budget_us is there and writable"
 
+# iopfctl.md, "Pinning layout": "For observe, the directory holds link,
+# link_0 (its iopf_response tracepoint program), map_bss and
+# map_requests_by_device"
+$I load observe >/dev/null 2>&1
+pins=$(ls /sys/fs/bpf/iopf/observe 2>&1 | tr '\n' ' ')
+[ "$pins" = "link link_0 map_bss map_requests_by_device " ]
+tap_result $? "docs: iopfctl: observe's pins are link, link_0, map_bss, map_requests_by_device" "$pins"
+$I unload observe >/dev/null 2>&1
+
 # The /sys paths the documents name exist in the guest
 missing=
 for p in $(grep -ohE '/sys/[a-z0-9_/.-]+' $DOCTEST_DOCS | sed 's#[.]$##' | sort -u); do
 	case $p in
-	/sys/fs/bpf/iopf/*) continue ;;	# a policy's pins: checked above
+	/sys/fs/bpf/*) continue ;;	# pins and directories the blocks make
+	/sys/kernel/iopf/policies/?*/*) continue ;;	# an attached policy's: vm/sysfs
 	/sys/kernel/sched_ext/*) continue ;;	# design.md's comparison, not ours
 	/sys/kernel/debug/iopf/hold|/sys/kernel/debug/kunit/*) ;;
 	esac
