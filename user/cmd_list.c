@@ -143,13 +143,13 @@ int cmd_show(int argc, char **argv)
 	}
 	printf("name:       %s\n", p.name);
 	printf("scope:      %s\n", strcmp(p.scope, "*") ? p.scope : "* (all devices)");
-	if (p.tenant)
-		printf("owner:      tenant, uid %lld (asked after the host's policies)\n", p.uid);
 	printf("order:      %llu\n", p.order);
 	printf("state:      %s\n", p.state);
 	printf("mode:       %s\n", p.mode);
 	printf("link:       %u\n", p.link_id);
 	printf("pinned:     %s\n", pinned_link(p.name, dir) ?: "-");
+	if (p.tenant)
+		printf("owner:      tenant, uid %lld\n", p.uid);
 	printf("calls:      %llu\n", p.calls);
 	printf("obeyed:     %llu\n", p.obeyed);
 	printf("overridden: %llu\n", p.overridden);

@@ -369,15 +369,16 @@ README: make check ends with "N passed, N failed"|selftests/run|echo "[$]pass pa
 reliability: the dmesg gate fails the run with exit 126|tools/vm/run|^[[:space:]]+exit 126$
 iopfctl: more than 64 --set: exit 1|user/cmd_load.c|if \(nr_sets == 64\)$
 iopfctl: more than 64 --set: exit 1|user/cmd_load.c|return fail\(EXIT_USAGE, "too many --set"\);
-iopfctl: a --dev name of at most 63 characters|user/iopf_kernel.h|^#define IOPF_DEV_NAME_LEN[[:space:]]+64$
-iopfctl: --set values decimal or 0x hex, no octal|user/params.c|strtoull\(value, &end, strncmp\(value, "0x", 2\) \? 10 : 16\);
-iopfctl: more than 16 other programs: exit 3|user/iopfctl.h|struct bpf_link \*links\[16\];
-iopfctl: more than 16 other programs: exit 3|user/core.c|return fail\(EXIT_BAD_OBJECT, "too many programs in %s"
+iopfctl: a --dev name of at most 63 characters|include/iopf/libiopf.h|^#define IOPF_DEV_NAME_LEN[[:space:]]+64$
+iopfctl: --set values decimal or 0x hex, no octal|user/lib/params.c|strtoull\(value, &end, strncmp\(value, "0x", 2\) \? 10 : 16\);
+iopfctl: more than 16 other programs: exit 3|user/lib/internal.h|struct bpf_link \*links\[16\];
+iopfctl: more than 16 other programs: exit 3|user/lib/policy.c|libiopf_err\("too many programs in %s"
+iopfctl: more than 16 other programs: exit 3|user/cmd_load.c|err == -E2BIG [?] EXIT_BAD_OBJECT
 iopfctl: top's interval is 0.1 to 3600 s|user/cmd_top.c|expected seconds, 0[.]1 to 3600
-iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/iopfctl.h|^#define IOPF_PIN_ROOT "/sys/fs/bpf/iopf"$
-iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/core.c|flock\(fd, LOCK_EX\)
+iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/lib/internal.h|^#define IOPF_PIN_ROOT "/sys/fs/bpf/iopf"$
+iopfctl: load, replace and unload take an flock on /sys/fs/bpf/iopf|user/lib/pins.c|flock\(fd, LOCK_EX\)
 install: iopf-bpf is amd64|tools/debian/control|^Architecture: amd64$
-install: iopf-bpf-dev is all and depends on libbpf-dev|tools/debian/control|^Depends: libbpf-dev, 
+install: iopf-bpf-dev is amd64 and depends on iopf-bpf and libbpf-dev|tools/debian/control|^Depends: iopf-bpf [(]= [$][{]binary:Version[}][)], libbpf-dev, 
 install: CONFIG_IOPF_BPF depends on IOMMU_IOPF, BPF_SYSCALL, BPF_JIT, DEBUG_INFO_BTF|kernel/src/drivers/iommu/iopf-bpf/Kconfig|^[[:space:]]+depends on IOMMU_IOPF && BPF_SYSCALL && BPF_JIT && DEBUG_INFO_BTF$
 install, iopfctl: the udev rule in PREFIX/lib/udev/rules.d/60-iopf-policies.rules|Makefile|[$][(]PREFIX[)]/lib/udev/rules.d/60-iopf-policies.rules$
 CLAIMS

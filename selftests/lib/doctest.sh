@@ -30,6 +30,18 @@
 
 # The tested documents (the man pages: selftests/host/tracing_tools.sh)
 DOCTEST_DOCS="README.md docs/design.md docs/policy-api.md docs/writing-policies.md docs/reliability.md docs/performance.md docs/iopfctl.md docs/tracing.md docs/install.md docs/libiopf.md docs/tenant.md"
+# Those whose VM blocks take minutes under TCG (iopfctl, bpftrace, clang):
+# vm/docs_more runs them, on demand; their host side stays in make check
+DOCTEST_VM_MORE="docs/iopfctl.md docs/tracing.md docs/install.md"
+
+# The documents vm/docs runs the VM blocks of
+doctest_vm_docs() {
+	local d
+	for d in $DOCTEST_DOCS; do
+		case " $DOCTEST_VM_MORE " in *" $d "*) continue ;; esac
+		echo "$d"
+	done
+}
 
 # doctest_split DOC DIR: DIR/index gets "N<TAB>LINE<TAB>LANG<TAB>MARKER"
 # for each fenced block of DOC, DIR/N its text (the fence's indent removed)

@@ -136,7 +136,7 @@ checked_fire_device_lines() {
 }
 
 ejection_example
-for doc in $DOCTEST_DOCS; do
+for doc in ${DOCTEST_VM_DOCS:-$(doctest_vm_docs)}; do
 	d=$work/$(basename "$doc" .md)
 	doctest_split "$doc" "$d"
 	name=$(basename "$doc")
