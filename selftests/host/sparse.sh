@@ -29,7 +29,7 @@ trap 'rm -rf "$tmp"; rm -f "$KSRC/$plant.c" "$W/$plant.o"' EXIT
 # The objects of every C file the series touches or adds under drivers/
 # (the KUnit and hold-point files are included by io-pgfault-bpf.c)
 mapfile -t cfiles < <(grep -E '^drivers/.*\.c$' "$KSRC/.iopf-overlay" |
-	grep -v -- '-kunit\.c$\|-hold\.c$' | sort)
+	grep -v -- '-kunit\(-[a-z]*\)\?\.c$\|-hold\.c$' | sort)
 objs=()
 for f in "${cfiles[@]}"; do objs+=("${f%.c}.o"); done
 

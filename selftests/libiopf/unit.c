@@ -232,12 +232,13 @@ int main(int argc, char **argv)
 		n = iopf_list_policies(info, 4, sizeof(info[0]));
 		EXPECT("list: the two policies", n, 2);
 		if (n == 2) {
-			check(!strcmp(info[0].name, "dev_pol") && !strcmp(info[1].name, "host_pol"),
-			      "list: device-scoped first", "%d", 0);
-			check(info[0].tenant == 1 && info[0].uid == 1000, "list: tenant and uid read when present",
-			      "uid %d", (int)info[0].uid);
-			check(info[1].tenant == 0 && info[1].uid == -1, "list: absent: a host policy, uid -1",
+			/* dev_pol is a tenant's: asked after every host policy */
+			check(!strcmp(info[0].name, "host_pol") && !strcmp(info[1].name, "dev_pol"),
+			      "list: a tenant's device-scoped policy after the host's global one", "%d", 0);
+			check(info[1].tenant == 1 && info[1].uid == 1000, "list: tenant and uid read when present",
 			      "uid %d", (int)info[1].uid);
+			check(info[0].tenant == 0 && info[0].uid == -1, "list: absent: a host policy, uid -1",
+			      "uid %d", (int)info[0].uid);
 			check(info[0].sz == sizeof(info[0]), "list: sz is what was filled", "%d", (int)info[0].sz);
 		}
 		n = iopf_list_policies(info, 1, sizeof(info[0]));
