@@ -35,7 +35,6 @@
 #include "iopf_mock.h"
 
 #define MAX_SETS	8
-#define LOG_MAX		64
 
 static const char * const codes[] = { "success", "invalid", "failure" };
 
@@ -61,30 +60,6 @@ static int open_iommufd(void)
 	if (env && *env)
 		return atoi(env);
 	return open("/dev/iommu", O_RDWR | O_CLOEXEC);
-}
-
-/*
- * One page request group of one request; the code the device got and
- * whether the group reached our fault queue, or -1
- */
-static int fire(struct mock_dev *dev, int iommufd, __u32 grpid, bool *handled)
-{
-	struct mock_fault f = { .grpid = grpid, .addr = 0x1000ULL * grpid };
-	struct iommu_test_iopf_response log[LOG_MAX];
-	struct iommu_hwpt_pgfault rec[4];
-	int i, n, result;
-
-	if (mock_fault(dev, &f, &result))
-		return -1;
-	n = mock_read_faults(dev, rec, 4);
-	*handled = n > 0;
-	for (i = 0; i < n; i++)
-		mock_respond(dev, rec[i].cookie, 0);
-	n = mock_responses(iommufd, log, LOG_MAX, NULL);
-	for (i = 0; i < n; i++)
-		if (log[i].mock_id == dev->mock_id && log[i].grpid == grpid)
-			return log[i].code;
-	return -1;
 }
 
 int main(int argc, char **argv)
@@ -151,7 +126,7 @@ int main(int argc, char **argv)
 	       name, dev.name, dev.idev_id, (unsigned int)getuid());
 
 	for (i = 1; i <= faults; i++) {
-		int code = fire(&dev, iommufd, i, &handled);
+		int code = mock_fault_code(&dev, i, &handled);
 
 		if (code < 0 || code > 2)
 			return fail("a fault got no response", EPROTO);

@@ -69,20 +69,7 @@ static struct bpf_link *load_attach(struct test_policy *p, const char *name,
 static int fault_code(FIXTURE_DATA(attach) *self, struct mock_dev *dev,
 		      uint32_t grpid)
 {
-	struct mock_fault f = { .grpid = grpid, .addr = 0x1000 };
-	struct iommu_hwpt_pgfault rec[4];
-	int n, result;
-
-	if (mock_fault(dev, &f, &result) || result)
-		return -1;
-	/* Not auto-answered: iommufd's fault fd has it; answer SUCCESS */
-	n = mock_read_faults(dev, rec, 4);
-	if (n == 1)
-		mock_respond(dev, rec[0].cookie, RESP_SUCCESS);
-	n = mock_responses(self->fd, self->log, LOG_MAX, NULL);
-	if (n != 1 || self->log[0].mock_id != dev->mock_id)
-		return -1;
-	return self->log[0].code;
+	return mock_fault_code(dev, grpid, NULL);
 }
 
 /* Device-scoped policies come before global ones, whatever the order */

@@ -175,18 +175,7 @@ static unsigned int link_map_id(struct bpf_link *link)
 /* Fire one LAST fault at device a; the code it got, or -1 */
 static int fault_code(FIXTURE_DATA(attach_fail) *self)
 {
-	struct mock_fault f = { .grpid = ++self->grpid & 0x1ff, .addr = 0x1000 };
-	struct iommu_hwpt_pgfault rec[4];
-	int n, result;
-
-	if (mock_fault(&self->a, &f, &result) || result)
-		return -1;
-	/* Reached the handler: no policy answered */
-	n = mock_read_faults(&self->a, rec, 4);
-	if (n == 1)
-		mock_respond(&self->a, rec[0].cookie, 0);
-	n = mock_responses(self->fd, self->log, LOG_MAX, NULL);
-	return n == 1 ? (int)self->log[0].code : -1;
+	return mock_fault_code(&self->a, ++self->grpid & 0x1ff, NULL);
 }
 
 struct sweep {

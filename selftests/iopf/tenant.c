@@ -118,24 +118,6 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 	return t->link ? 0 : -errno;
 }
 
-/* Fire one last request; answer it SUCCESS if it reaches the fault fd */
-static int tenant_fault(struct tenant *t, __u32 grpid)
-{
-	struct mock_fault f = { .grpid = grpid, .addr = 0x1000 };
-	struct iommu_hwpt_pgfault rec[4];
-	int n, result;
-
-	if (mock_fault(&t->dev, &f, &result))
-		return -1;
-	n = mock_read_faults(&t->dev, rec, 4);
-	if (n == 1)
-		mock_respond(&t->dev, rec[0].cookie, RESP_SUCCESS);
-	n = mock_responses(t->iommufd, t->log, LOG_MAX, NULL);
-	if (n != 1 || t->log[0].mock_id != t->dev.mock_id ||
-	    t->log[0].grpid != grpid)
-		return -1;
-	return t->log[0].code;
-}
 
 static void tenant_serve(struct tenant *t)
 {
@@ -149,7 +131,7 @@ static void tenant_serve(struct tenant *t)
 			p.ret = tenant_attach(t, &r);
 			break;
 		case OP_FAULT:
-			p.code = tenant_fault(t, r.grpid);
+			p.code = mock_fault_code(&t->dev, r.grpid, NULL);
 			break;
 		case OP_DETACH:
 			p.ret = bpf_link__destroy(t->link);

@@ -246,6 +246,27 @@ int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code)
 	return 0;
 }
 
+int mock_fault_code(struct mock_dev *dev, uint32_t grpid, bool *handled)
+{
+	static struct iommu_test_iopf_response log[IOMMU_TEST_IOPF_LOG_SIZE];
+	struct mock_fault f = { .grpid = grpid, .addr = 0x1000 };
+	struct iommu_hwpt_pgfault rec[4];
+	int n, result;
+
+	if (mock_fault(dev, &f, &result) || result)
+		return -1;
+	/* Not answered by a policy: the fault fd has it */
+	n = mock_read_faults(dev, rec, 4);
+	if (handled)
+		*handled = n > 0;
+	if (n == 1)
+		mock_respond(dev, rec[0].cookie, 0);
+	n = mock_responses(dev->iommufd, log, IOMMU_TEST_IOPF_LOG_SIZE, NULL);
+	if (n != 1 || log[0].mock_id != dev->mock_id || log[0].grpid != grpid)
+		return -1;
+	return log[0].code;
+}
+
 int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
 		   uint32_t *lost)
 {

@@ -84,6 +84,15 @@ int mock_read_faults(struct mock_dev *dev, struct iommu_hwpt_pgfault *out,
 /* Answer a group read from the fault fd */
 int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code);
 
+/*
+ * Fire the one (last) request of group @grpid at @dev; answer SUCCESS to
+ * what reaches its fault fd, as its handler; drain the mock's response
+ * log.  Returns the code the group got, or -1 unless the report returned
+ * 0 and the log held exactly that one response.  *@handled (if not NULL):
+ * the group reached the fault fd.  Not thread-safe (one static log).
+ */
+int mock_fault_code(struct mock_dev *dev, uint32_t grpid, bool *handled);
+
 /* Drain the mock's response log: up to @max entries, returns count */
 int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,
 		   uint32_t *lost);
