@@ -64,7 +64,7 @@ CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -I$(
 LDLIBS := $(EXTRA_LDFLAGS) $(LIBBPF)/libbpf.a -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -I$(O) -I$(LIBBPF)/include -I$(REPO)/include/iopf
 
-.PHONY: FORCE all deps kernel userspace user user-build install-files deb tools check check-full check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
+.PHONY: FORCE all deps kernel userspace user user-build install-files deb tools check check-full check-docs check-debug check-kcsan check-nobpf check-7.3 selftests-7.3 demo bench stress policy patches vm-shell install clean
 all: kernel userspace
 
 deps:
@@ -193,6 +193,11 @@ check-nobpf: deps
 # (docs/testing.md has the times)
 check-full:
 	@IOPF_EVERY_KERNEL=1 $(MAKE) -s check
+
+# The doc tests alone, the VM blocks of every tested document included
+# (vm/docs and vm/docs_more are on demand), on the first kernel
+check-docs:
+	@$(MAKE) -s check KERNELS=6.12 FILTER="host/docs host/tracing_tools vm/docs"
 
 # The suite on the Linux 7.3 test kernel alone (make check KERNELS=7.3):
 # the VM tests built against the 7.3 tree, the BPF objects and iopfctl

@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # user space: make check runs it on the first kernel only (guest-tests)
+# on demand: 84-98 s in the guest (2026-12-07), over make check's budget;
+# make check-docs and make check-full run it
 #
 # Doc tests, VM side (docs/testing.md, "Doc tests"): the blocks of the
 # tested documents marked `doc-test: vm` run here, in document order, as a

@@ -42,10 +42,29 @@ devname() {	# devname N OUTPUT: the name iopf-fire gave its device N
 	printf '%s\n' "$2" | grep '^device' | sed -n "$(($1 + 1))s/^device \([^ ]*\) .*/\1/p"
 }
 
-# jq_case DESCRIPTION FILTER FILE: the JSON lines of FILE, slurped, pass FILTER
+# jq_case DESCRIPTION FILTER FILE: a case, queued: the JSON lines of FILE,
+# slurped, pass FILTER (its last output is neither false nor null, as for
+# jq -e).  jq_cases_run: the queued cases (of one FILE) in one jq, their
+# results in order; a jq start costs about 0.7 s under TCG.
+JQ_DESC=() JQ_FILT=() JQ_FILE=
 jq_case() {
-	jq -e -s "$2" "$3" >/dev/null 2>&1
-	tap_result $? "$1" "$(cat "$3")"
+	JQ_DESC+=("$1")
+	JQ_FILT+=("$2")
+	JQ_FILE=$3
+}
+jq_cases_run() {
+	local prog= i res=() json
+	for i in "${!JQ_FILT[@]}"; do
+		prog+="${prog:+, }(try ([${JQ_FILT[$i]}] | last | . != null and . != false) catch false)"
+	done
+	mapfile -t res < <(jq -s "$prog" "$JQ_FILE" 2>&1)
+	json=$(<"$JQ_FILE")
+	for i in "${!JQ_DESC[@]}"; do
+		[ "${res[$i]:-}" = true ]
+		tap_result $? "${JQ_DESC[$i]}" "jq: ${res[*]}
+$json"
+	done
+	JQ_DESC=() JQ_FILT=()
 }
 
 # --- events: a policy's life, every kind of ejection ---
@@ -102,6 +121,7 @@ for p in bad:bad-action wk:wrong-kind-of-request selfish:self router:bad-route g
 		 ([\$mine[] | select(.value.event == \"detach\")] | length == 1 and .[0].value.reason == \"$r\") and
 		 (\$mine | map(.value.event) | .[0] == \"attach\" and .[-1] == \"detach\")" $E
 done
+jq_cases_run
 
 # --- events: text, --count, bad input ---
 bg_start $tmp/evt $I events --count 2
@@ -141,6 +161,7 @@ jq_case "events: audit: group 7's last request sees its parked partial" \
 	'[.[] | select(.event == "request" and .grpid == 7 and .last)] | length == 1 and .[0].parked_partials == 1 and .[0].addr == 8192' $A
 jq_case "events: audit: group 8 with PASID 0x33 and write permission" \
 	'[.[] | select(.event == "request" and .grpid == 8)] | length == 1 and .[0].pasid == 51 and .[0].perm == "w" and .[0].last' $A
+jq_cases_run
 expect_match '^  recorded +3$' "events: audit counted 3 recorded, 0 lost" "$st"
 expect_match '^  lost +0$' "events: audit lost nothing" "$st"
 
@@ -176,6 +197,7 @@ jq_case "top: a device's totals are its PASIDs' sum" \
 	"last | .devices[] | select(.device == \"$d0\") | .totals.requests == 3 and .totals.responses == 3" $T
 jq_case "top: rates: some interval saw $d0's 3 requests, at 3 / interval_s" \
 	"[.[] | .interval_s as \$s | .devices[] | select(.device == \"$d0\") | .per_second.requests * \$s] | add | . > 2.9 and . < 3.1" $T
+jq_cases_run
 out=$($I top --interval 0.2 --count 2)
 tap_result $? "top: --count 2 exits 0 by itself"
 [ "$(grep -c '^iopfctl top: ' <<<"$out")" = 2 ]
