@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # per kernel: selftests/run runs it once for each kernel (IOPF_KERNEL)
+# before the VM: kernel/build.sh nobpf-object builds, under the machine lock, which a VM run holds (selftests/run)
 # With no policy attached, the fault path of the CONFIG_IOPF_BPF=y test
 # kernel calls nothing that the CONFIG_IOPF_BPF=n build does not, in its
 # object code: tools/lib/reachable-calls walks iommu_report_device_fault()

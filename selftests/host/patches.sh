@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # per kernel: selftests/run runs it once for each kernel (IOPF_KERNEL)
+# before the VM: kernel/build.sh debian-check builds, under the machine lock, which a VM run holds (selftests/run)
 # The kernel side as a patch series: it applies to the pristine Debian
 # tree, and drivers/iommu builds with it under Debian's own config
 # (modules, Intel and AMD IOMMU built in, IOMMUFD off) with IOPF_BPF on.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # per kernel: selftests/run runs it once for each kernel (IOPF_KERNEL)
+# before the VM: it builds in the kernel tree, under the machine lock, which a VM run holds (selftests/run)
 # sparse (make C=2) and W=1 add no warning: over our new files every
 # warning counts; over the stock files the series patches, a warning counts
 # only on a line the series added (the pristine lines keep whatever the
