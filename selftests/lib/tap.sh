@@ -65,7 +65,40 @@ field() {
 	done
 }
 
+# json_case DESCRIPTION FILTER JSON [STATUS [DETAIL]]: a case, queued: JSON
+# (one value) passes jq's FILTER (its last output is neither false nor
+# null, as for jq -e) and STATUS (the shell checks beside it, 0 by
+# default) is 0.  json_cases_run, which tap_done calls, runs the queued
+# cases in one jq and prints them in order: a jq start costs about 0.7 s
+# under TCG.
+JSON_DESC=() JSON_FILT=() JSON_TEXT=() JSON_STATUS=() JSON_DETAIL=()
+json_case() {
+	JSON_DESC+=("$1")
+	JSON_FILT+=("$2")
+	JSON_TEXT+=("$3")
+	JSON_STATUS+=("${4:-0}")
+	JSON_DETAIL+=("${5:-$3}")
+}
+json_cases_run() {
+	local dir i prog= args=() res=()
+	[ ${#JSON_DESC[@]} -gt 0 ] || return 0
+	dir=$(mktemp -d)
+	for i in "${!JSON_FILT[@]}"; do
+		printf '%s' "${JSON_TEXT[$i]}" >"$dir/$i"
+		args+=(--rawfile "in_$i" "$dir/$i")
+		prog+="${prog:+, }(try (\$in_$i | fromjson | [${JSON_FILT[$i]}] | last | . != null and . != false) catch false)"
+	done
+	mapfile -t res < <(jq -n "${args[@]}" "$prog" 2>&1)
+	rm -rf "$dir"
+	for i in "${!JSON_DESC[@]}"; do
+		[ "${JSON_STATUS[$i]}" = 0 ] && [ "${res[$i]:-}" = true ]
+		tap_result $? "${JSON_DESC[$i]}" "${JSON_DETAIL[$i]}${res[$i]:+ (jq: ${res[$i]})}"
+	done
+	JSON_DESC=() JSON_FILT=() JSON_TEXT=() JSON_STATUS=() JSON_DETAIL=()
+}
+
 tap_done() {
+	json_cases_run
 	echo "1..$TAP_N"
 	exit $TAP_FAILED
 }

@@ -72,13 +72,11 @@ expect_match '^  by_handler +3$' "observe counted 3 responses by the handler" "$
 expect_match '\.pasid = 66' "observe counted per device and PASID" "$st"
 expect_match '"requests":5' "stats --json" "$($I stats observe --json)"
 js=$($I stats observe --json)
-jq -e '[.maps.requests_by_device[] | select(.key.pasid == 66)] | length == 1 and (.[0].value | type) == "number"' \
-	>/dev/null <<<"$js"
-tap_result $? "json: stats map keys and values are JSON values (key.pasid 66, a number)" "$js"
+json_case "json: stats map keys and values are JSON values (key.pasid 66, a number)" \
+	'[.maps.requests_by_device[] | select(.key.pasid == 66)] | length == 1 and (.[0].value | type) == "number"' "$js"
 js=$($I show observe --json)
-jq -e '.name == "observe" and .scope == "*" and .calls == 5 and .state == "live" and (.link_id | type) == "number"' \
-	>/dev/null <<<"$js"
-tap_result $? "json: show observe --json: name, scope, calls 5, state, link_id" "$js"
+json_case "json: show observe --json: name, scope, calls 5, state, link_id" \
+	'.name == "observe" and .scope == "*" and .calls == 5 and .state == "live" and (.link_id | type) == "number"' "$js"
 out=$($I show observe)
 expect_match '^calls: +5$' "show observe: its counters as text" "$out"
 n=$(timeout -s INT 3.5 $I stats observe --watch 1 | grep -c '^policy observe:')
@@ -88,33 +86,32 @@ expect_exit 0 "unload observe" $I unload observe
 
 # --- JSON: every command, errors as {"error": ...} on stdout, same statuses ---
 js=$($I load observe --name jo --json)
-jq -e '.attached == "jo" and .scope == "*" and .mode == "live" and .pinned == "/sys/fs/bpf/iopf/jo" and (.link_id | type) == "number"' \
-	>/dev/null <<<"$js"
-tap_result $? "json: load --json: attached, scope, mode, pinned, link_id" "$js"
-link=$(jq -r .link_id <<<"$js")
+json_case "json: load --json: attached, scope, mode, pinned, link_id" \
+	'.attached == "jo" and .scope == "*" and .mode == "live" and .pinned == "/sys/fs/bpf/iopf/jo" and (.link_id | type) == "number"' "$js"
+[[ $js =~ \"link_id\":\ *([0-9]+) ]] && link=${BASH_REMATCH[1]}
 [ "$(cat /sys/kernel/iopf/policies/jo/link_id)" = "$link" ]
 tap_result $? "json: ... the link the kernel lists" "$link"
 js=$($I -j load storm_guard --name jd --dry-run)
-jq -e '.would_attach == "jd" and .scope == "*"' >/dev/null <<<"$js"
-tap_result $? "json: -j before the command: load --dry-run" "$js"
+json_case "json: -j before the command: load --dry-run" \
+	'.would_attach == "jd" and .scope == "*"' "$js"
 js=$($I load observe --name jo --json 2>/tmp/json.err); rc=$?
-[ $rc = 6 ] && jq -e '.error | test("already attached")' >/dev/null <<<"$js" && [ ! -s /tmp/json.err ]
-tap_result $? "json: a taken name: exit 6, {\"error\": ...} on stdout, nothing on stderr" "exit $rc: $js $(cat /tmp/json.err)"
+[ $rc = 6 ] && [ ! -s /tmp/json.err ]
+json_case "json: a taken name: exit 6, {\"error\": ...} on stdout, nothing on stderr" '.error | test("already attached")' "$js" $? "exit $rc: $js $(cat /tmp/json.err)"
 js=$($I load observe --name j2 --dev no_such_dev --json); rc=$?
-[ $rc = 5 ] && jq -e .error >/dev/null <<<"$js"
-tap_result $? "json: an unknown device: exit 5 and an error object" "exit $rc: $js"
+[ $rc = 5 ]
+json_case "json: an unknown device: exit 5 and an error object" '.error' "$js" $? "exit $rc: $js"
 js=$(setpriv --reuid=65534 --regid=65534 --clear-groups $I stats jo --json); rc=$?
-[ $rc = 8 ] && jq -e '.error | test("permission")' >/dev/null <<<"$js"
-tap_result $? "json: stats without privilege: exit 8 and an error object" "exit $rc: $js"
+[ $rc = 8 ]
+json_case "json: stats without privilege: exit 8 and an error object" '.error | test("permission")' "$js" $? "exit $rc: $js"
 js=$($I show nosuch -p); rc=$?
-[ $rc = 11 ] && jq -e .error >/dev/null <<<"$js" && [ "$(wc -l <<<"$js")" -gt 1 ]
-tap_result $? "json: show of a name not attached, -p: exit 11, an indented error object" "exit $rc: $js"
+[ $rc = 11 ] && [ "$(wc -l <<<"$js")" -gt 1 ]
+json_case "json: show of a name not attached, -p: exit 11, an indented error object" '.error' "$js" $? "exit $rc: $js"
 js=$($I list --json)
-jq -e '.policies | map(.name) | index("jo") != null' >/dev/null <<<"$js"
-tap_result $? "json: list --json lists jo" "$js"
+json_case "json: list --json lists jo" \
+	'.policies | map(.name) | index("jo") != null' "$js"
 js=$($I unload jo --json)
-jq -e '.unloaded == ["jo"] and .stale_pins_removed == []' >/dev/null <<<"$js"
-tap_result $? "json: unload --json: unloaded [\"jo\"]" "$js"
+json_case "json: unload --json: unloaded [\"jo\"]" \
+	'.unloaded == ["jo"] and .stale_pins_removed == []' "$js"
 expect_exit 1 "json: arguments a command does not take are refused (list x)" $I list x
 
 # --- quarantine ---
@@ -149,17 +146,17 @@ for mode in 1 0; do
 	js=$($I stats storm_guard --json)
 	$I unload storm_guard >/dev/null
 	if [ $mode = 1 ]; then
-		jq -e '[.maps.buckets[] | select(.key.pasid == 2)] | length == 1 and .[0].value.passed == 3 and (.[0].value.shed // 0) == 0' >/dev/null <<<"$js"
-		tap_result $? "storm_guard: per PASID: PASID 2's 3 groups all passed beside PASID 1's storm" "$js"
-		jq -e '[.maps.buckets[] | select(.key.pasid == 1)] | length == 1 and .[0].value.passed + .[0].value.shed == 40' >/dev/null <<<"$js"
-		tap_result $? "storm_guard: per PASID: PASID 1's bucket took its 40 groups" "$js"
+		json_case "storm_guard: per PASID: PASID 2's 3 groups all passed beside PASID 1's storm" \
+			'[.maps.buckets[] | select(.key.pasid == 2)] | length == 1 and .[0].value.passed == 3 and (.[0].value.shed // 0) == 0' "$js"
+		json_case "storm_guard: per PASID: PASID 1's bucket took its 40 groups" \
+			'[.maps.buckets[] | select(.key.pasid == 1)] | length == 1 and .[0].value.passed + .[0].value.shed == 40' "$js"
 	else
-		jq -e '[.maps.buckets[]] | length == 1 and .[0].key.pasid == 4294967295 and .[0].value.passed + .[0].value.shed == 43' >/dev/null <<<"$js"
-		tap_result $? "storm_guard: per_pasid=0: one bucket for the whole device took its 43 groups" "$js"
+		json_case "storm_guard: per_pasid=0: one bucket for the whole device took its 43 groups" \
+			'[.maps.buckets[]] | length == 1 and .[0].key.pasid == 4294967295 and .[0].value.passed + .[0].value.shed == 43' "$js"
 	fi
 	inv=$(field invalid "$d0")
-	jq -e "[.maps.buckets[].value.shed // 0] | add == $inv" >/dev/null <<<"$js"
-	tap_result $? "storm_guard: per_pasid=$mode: the buckets shed what the device saw answered INVALID" "$d0 / $js"
+	json_case "storm_guard: per_pasid=$mode: the buckets shed what the device saw answered INVALID" \
+		"[.maps.buckets[].value.shed // 0] | add == $inv" "$js" 0 "$d0 / $js"
 done
 
 # --- pasid_fallback (the mock acting like Intel/AMD/SMMUv3) ---
@@ -195,9 +192,8 @@ expect_match "q1: device-removed \\(device $dev1\\)" "a scoped policy is ejected
 expect_match '^  [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z q1: ' \
 	"list: an ejection's time in ISO 8601 with its zone" "$($I list)"
 js=$($I list --json)
-jq -e '[.ejections[] | select(.name == "q1")][-1] | (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z$")) and .reason == "device-removed" and (.time_ns | type) == "number"' \
-	>/dev/null <<<"$js"
-tap_result $? "json: list --json: the ejection with time (ISO 8601, Z) and time_ns" "$js"
+json_case "json: list --json: the ejection with time (ISO 8601, Z) and time_ns" \
+	'[.ejections[] | select(.name == "q1")][-1] | (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z$")) and .reason == "device-removed" and (.time_ns | type) == "number"' "$js"
 [ -d /sys/fs/bpf/iopf/q1 ]; tap_result $? "an ejected policy's pins stay until unload"
 expect_exit 0 "unload of an ejected policy removes its pins" $I unload q1
 [ ! -e /sys/fs/bpf/iopf/q1 ]; tap_result $? "... and they are gone"
