@@ -484,6 +484,50 @@ static void kt_tenant_queue_release(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 2));
 }
 
+/*
+ * A replacement (BPF_LINK_UPDATE) keeps the queue: another queue or a
+ * device is refused, the same queue takes the old policy's place
+ */
+static void kt_tenant_queue_update(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct iommu_attach_handle h0 = { .domain = &kt_fault_domain };
+	struct iopf_ops *ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	struct kt_slot *s = &kt->slot[0];
+	struct iopf_bpf_verdict v;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	kt_dev_new(test, KT_NOT_PCI, false);	/* dev_id 1 */
+	kt_tenants.queue_of[0] = &h0;
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 0, 0, 0), 0);
+	*ops = s->ops;
+	strscpy(ops->name, "kunit_q");
+	ops->fault_id = 2;	/* another queue of the same iommufd */
+	ret = iopf_bpf_update(ops, &s->ops, &s->link);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	if (!ret) {
+		/* Let through: the old policy is gone, the new one leaves */
+		s->p = NULL;
+		iopf_bpf_unreg(ops, &s->link);
+		return;
+	}
+	ops->fault_id = 0;
+	ops->dev_id = 1;	/* a device of the same iommufd */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+
+	ops->dev_id = 0;
+	ops->fault_id = 1;
+	KUNIT_ASSERT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link), 0);
+	s->p = NULL;	/* replaced, and freed */
+	kt_decide(kt->dev[0], KT_PASID, 1, true, &h0, &v);
+	KUNIT_EXPECT_EQ(test, s->calls, 1);
+	iopf_bpf_unreg(ops, &s->link);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+}
+
 static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_needs_no_admin),
 	KUNIT_CASE(kt_tenant_bad_scope),
@@ -495,6 +539,7 @@ static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_queue_order),
 	KUNIT_CASE(kt_tenant_queue_refused),
 	KUNIT_CASE(kt_tenant_queue_release),
+	KUNIT_CASE(kt_tenant_queue_update),
 	{}
 };
 
