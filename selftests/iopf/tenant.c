@@ -10,6 +10,10 @@
  *
  * The tenant runs in a child that serves requests over a socket (struct
  * req): it keeps the iommufd, the device, the policy and its link.
+ *
+ * A tenant policy's scope is its device (dev_id) or its fault queue
+ * (fault_id): the fault_queue_* cases give it a second device with a
+ * queue of its own, and check per group which one the policy answered.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +43,8 @@ enum op {
 	OP_FAULT,	/* one last request, group req.grpid: rep.code */
 	OP_DETACH,	/* destroy the link */
 	OP_CLOSE,	/* close the iommufd (and the fault fd): unbinds */
+	OP_DEV2,	/* a second device, with a fault queue of its own */
+	OP_DESTROY_QUEUE, /* detach the device's queue, destroy its HWPT, then it */
 };
 
 enum scope {
@@ -47,6 +53,9 @@ enum scope {
 	SC_DEV_NAME,	/* by name: host only */
 	SC_FOREIGN_ID,	/* req.dev_id, not bound in its iommufd */
 	SC_NOT_IOMMUFD,	/* its device's dev_id with an fd that is no iommufd (its socket) */
+	SC_FAULT,	/* its device's fault queue, by iommufd and fault_id */
+	SC_FOREIGN_FAULT, /* req.dev_id as a fault_id */
+	SC_FAULT_AND_DEV, /* its fault queue and its device at once */
 };
 
 struct req {
@@ -55,13 +64,15 @@ struct req {
 	int action;	/* last_action */
 	__u32 dev_id;
 	__u32 grpid;
+	int dev2;	/* OP_FAULT: on the second device */
 	char name[32];
 };
 
 struct rep {
 	int ret;	/* 0 or -errno */
 	int code;	/* OP_FAULT: the code the device got, or -1 */
-	__u32 mock_id, idev_id, ioas_id;
+	int handled;	/* OP_FAULT: the group reached the fault fd */
+	__u32 mock_id, idev_id, ioas_id, fault_id;
 	char dev_name[32];
 };
 
@@ -72,6 +83,7 @@ struct tenant {
 	int iommufd;
 	__u32 ioas_id;
 	struct mock_dev dev;
+	struct mock_dev dev2;	/* after OP_DEV2 */
 	struct test_policy *skel;
 	struct bpf_link *link;
 	struct iommu_test_iopf_response log[LOG_MAX];
@@ -108,6 +120,17 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->sock);
 		err = err ?: iopf_ops_set_u32(obj, "dev_id", t->dev.idev_id);
 		break;
+	case SC_FAULT_AND_DEV:
+		err = err ?: iopf_ops_set_u32(obj, "dev_id", t->dev.idev_id);
+		/* fall through */
+	case SC_FAULT:
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->iommufd);
+		err = err ?: iopf_ops_set_u32(obj, "fault_id", t->dev.fault_id);
+		break;
+	case SC_FOREIGN_FAULT:
+		err = err ?: iopf_ops_set_u32(obj, "iommufd", t->iommufd);
+		err = err ?: iopf_ops_set_u32(obj, "fault_id", r->dev_id);
+		break;
 	}
 	if (err)
 		return err;
@@ -118,11 +141,43 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 	return t->link ? 0 : -errno;
 }
 
+/*
+ * Its device leaves its fault queue, and the queue goes: the HWPT that
+ * delivers to it first (iommufd refuses to destroy a queue in use), then
+ * the queue's fd and object
+ */
+static int tenant_destroy_queue(struct tenant *t)
+{
+	int ret = mock_dev_detach_faults(&t->dev);
+
+	ret = ret ?: mock_destroy_object(t->iommufd, t->dev.iopf_hwpt_id);
+	if (ret)
+		return ret;
+	t->dev.iopf_hwpt_id = 0;
+	close(t->dev.fault_fd);
+	t->dev.fault_fd = -1;
+	ret = mock_destroy_object(t->iommufd, t->dev.fault_id);
+	t->dev.fault_id = 0;
+	return ret;
+}
+
+/* A second device on its own fault queue */
+static int tenant_dev2(struct tenant *t, struct rep *p)
+{
+	int ret = mock_dev_create(t->iommufd, t->ioas_id, &t->dev2);
+
+	ret = ret ?: mock_dev_enable_faults(&t->dev2);
+	p->mock_id = t->dev2.mock_id;
+	p->idev_id = t->dev2.idev_id;
+	p->fault_id = t->dev2.fault_id;
+	return ret;
+}
 
 static void tenant_serve(struct tenant *t)
 {
 	struct req r;
 	struct rep p;
+	bool handled;
 
 	while (recv(t->sock, &r, sizeof(r), 0) == sizeof(r)) {
 		memset(&p, 0, sizeof(p));
@@ -131,7 +186,10 @@ static void tenant_serve(struct tenant *t)
 			p.ret = tenant_attach(t, &r);
 			break;
 		case OP_FAULT:
-			p.code = mock_fault_code(&t->dev, r.grpid, NULL);
+			handled = false;
+			p.code = mock_fault_code(r.dev2 ? &t->dev2 : &t->dev,
+						 r.grpid, &handled);
+			p.handled = handled;
 			break;
 		case OP_DETACH:
 			p.ret = bpf_link__destroy(t->link);
@@ -140,6 +198,12 @@ static void tenant_serve(struct tenant *t)
 		case OP_CLOSE:
 			close(t->dev.fault_fd);
 			p.ret = close(t->iommufd) ? -errno : 0;
+			break;
+		case OP_DEV2:
+			p.ret = tenant_dev2(t, &p);
+			break;
+		case OP_DESTROY_QUEUE:
+			p.ret = tenant_destroy_queue(t);
 			break;
 		}
 		if (send(t->sock, &p, sizeof(p), 0) != sizeof(p))
@@ -174,6 +238,7 @@ static void tenant_main(int sock)
 	p.mock_id = t.dev.mock_id;
 	p.ioas_id = t.ioas_id;
 	p.idev_id = t.dev.idev_id;
+	p.fault_id = t.dev.fault_id;
 	snprintf(p.dev_name, sizeof(p.dev_name), "%s", t.dev.name);
 	if (send(sock, &p, sizeof(p), 0) != sizeof(p))
 		_exit(16);
@@ -211,6 +276,17 @@ static struct rep attach_as(FIXTURE_DATA(tenant) *self, const char *name,
 static int fault(FIXTURE_DATA(tenant) *self, __u32 grpid)
 {
 	return ask(self, (struct req){ .op = OP_FAULT, .grpid = grpid }).code;
+}
+
+/* Group @grpid of its device (or its second one): the code, and the path */
+static int fault_on(FIXTURE_DATA(tenant) *self, bool dev2, __u32 grpid,
+		    int *handled)
+{
+	struct rep p = ask(self, (struct req){ .op = OP_FAULT, .grpid = grpid,
+					      .dev2 = dev2 });
+
+	*handled = p.handled;
+	return p.code;
 }
 
 /* A policy attribute in sysfs, or "" */
@@ -386,6 +462,103 @@ TEST_F(tenant, close_iommufd_ejects)
 	EXPECT_STREQ("owner-released", ej.reason);
 	EXPECT_STREQ(self->dev.dev_name, ej.device);
 	EXPECT_TRUE(policy_wait_gone("tenant_closes", 1000));
+}
+
+/*
+ * Scoped to its fault queue: the policy answers the groups that go to that
+ * queue, and the other device's queue gets its own; each group is answered
+ * once, by the policy or through the fault fd
+ */
+TEST_F(tenant, fault_queue_decides)
+{
+	struct rep dev2 = ask(self, (struct req){ .op = OP_DEV2 });
+	char scope[32];
+	int handled;
+
+	ASSERT_EQ(0, dev2.ret);
+	ASSERT_NE(self->dev.fault_id, dev2.fault_id);
+	ASSERT_EQ(0, attach_as(self, "tenant_queue", SC_FAULT,
+			       IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_STREQ("1", policy_attr("tenant_queue", "tenant"));
+	snprintf(scope, sizeof(scope), "fault:%u", self->dev.fault_id);
+	EXPECT_STREQ(scope, policy_attr("tenant_queue", "scope"));
+
+	/* Its queue's group: the policy's answer, never at the fault fd */
+	EXPECT_EQ(RESP_INVALID, fault_on(self, false, 1, &handled));
+	EXPECT_FALSE(handled);
+	/* The other queue's: its handler's, through the fault fd */
+	EXPECT_EQ(RESP_SUCCESS, fault_on(self, true, 2, &handled));
+	EXPECT_TRUE(handled);
+	EXPECT_EQ(RESP_INVALID, fault_on(self, false, 3, &handled));
+	EXPECT_FALSE(handled);
+
+	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_DETACH }).ret);
+	EXPECT_TRUE(policy_wait_gone("tenant_queue", 1000));
+	EXPECT_EQ(RESP_SUCCESS, fault_on(self, false, 4, &handled));
+	EXPECT_TRUE(handled);
+}
+
+/*
+ * Another owner's queue ID, an object that is no queue, a queue and a
+ * device at once: refused, nothing attached
+ */
+TEST_F(tenant, fault_queue_refused)
+{
+	struct req r = { .op = OP_ATTACH, .scope = SC_FOREIGN_FAULT,
+			 .action = IOPF_ACT_ANSWER_INVALID };
+	struct mock_dev host_dev;
+	uint32_t ioas;
+	int fd = mock_open(&ioas);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mock_dev_create(fd, ioas, &host_dev));
+	ASSERT_EQ(0, mock_dev_enable_faults(&host_dev));
+	snprintf(r.name, sizeof(r.name), "tenant_foreign_queue");
+	/* The host's queue ID names nothing, or another object, in its iommufd */
+	r.dev_id = host_dev.fault_id;
+	if (r.dev_id == self->dev.fault_id)
+		r.dev_id += 100;
+	EXPECT_EQ(-ENOENT, ask(self, r).ret);
+	r.dev_id = self->dev.idev_id;
+	EXPECT_EQ(-ENOENT, ask(self, r).ret);
+	EXPECT_EQ(-EINVAL, attach_as(self, "tenant_queue_dev", SC_FAULT_AND_DEV,
+				     IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_EQ(0, nr_policies());
+	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
+	mock_dev_destroy(&host_dev);
+	close(fd);
+}
+
+/* FAILURE is refused for a queue's policy as for a device's */
+TEST_F(tenant, fault_queue_failure_refused)
+{
+	struct iopf_ejection_info ej;
+	int handled;
+
+	ASSERT_EQ(0, attach_as(self, "tenant_queue_failure", SC_FAULT,
+			       IOPF_ACT_ANSWER_FAILURE).ret);
+	/* Not obeyed: the group reaches the fault fd, answered SUCCESS once */
+	EXPECT_EQ(RESP_SUCCESS, fault_on(self, false, 1, &handled));
+	EXPECT_TRUE(handled);
+	ASSERT_TRUE(policy_ejection("tenant_queue_failure", &ej));
+	EXPECT_STREQ("forbidden-code", ej.reason);
+	EXPECT_STREQ("answer_failure", ej.action);
+	EXPECT_TRUE(policy_wait_gone("tenant_queue_failure", 1000));
+}
+
+/* Its queue destroyed (after the HWPT that used it): the policy goes */
+TEST_F(tenant, fault_queue_destroy_ejects)
+{
+	struct iopf_ejection_info ej;
+
+	ASSERT_EQ(0, attach_as(self, "tenant_queue_goes", SC_FAULT,
+			       IOPF_ACT_ANSWER_INVALID).ret);
+	EXPECT_EQ(RESP_INVALID, fault(self, 1));
+	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_DESTROY_QUEUE }).ret);
+	ASSERT_TRUE(policy_ejection("tenant_queue_goes", &ej));
+	EXPECT_STREQ("owner-released", ej.reason);
+	EXPECT_TRUE(policy_wait_gone("tenant_queue_goes", 1000));
+	EXPECT_EQ(0, nr_policies());
 }
 
 TEST_HARNESS_MAIN

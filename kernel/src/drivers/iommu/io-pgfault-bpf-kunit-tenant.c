@@ -1,23 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of tenant policies (struct iopf_ops.dev_id)
+ * KUnit tests of tenant policies (struct iopf_ops.dev_id, .fault_id)
  *
  * Included at the end of io-pgfault-bpf-kunit.c, whose fake devices and
  * policy slots it uses.  The tests stand in for iommufd's resolution of a
  * tenant scope (iopf_bpf_tenant_get(), a KUnit static stub): dev_id N
- * names the test's device N - 1, and the iommufd number names one of
- * KT_OWNERS fake iommufd contexts, compared as pointers and never used.
+ * names the test's device N - 1, fault_id N the fake fault queue N - 1 (of
+ * KT_QUEUES), and the iommufd number names one of KT_OWNERS fake iommufd
+ * contexts; contexts and queues are compared as pointers and never used.
+ * Which queue an attach handle delivers to is the test's choice too
+ * (iopf_bpf_handle_fault(), a KUnit static stub: kt_tenants.queue_of).
  *
  * iopf_bpf_tenant:	who may attach what without CAP_SYS_ADMIN, the
  *			order against host policies, the refused FAILURE,
- *			the end of a binding, the per-user limit
+ *			the end of a binding, the per-user limit; a fault
+ *			queue's policies: which requests they see, their
+ *			order, their refusals, the end of their queue
  */
 
 #define KT_OWNERS	2
+#define KT_QUEUES	2
 
 /* What the tenant stubs resolved and let go, and the fake contexts */
 struct kt_tenants {
 	unsigned long owner[KT_OWNERS];
+	unsigned long queue[KT_QUEUES];
+	/* The handle that delivers to each fake queue, if any */
+	const struct iommu_attach_handle *queue_of[KT_QUEUES];
 	unsigned int gets;
 	unsigned int puts;
 };
@@ -29,16 +38,31 @@ static struct iommufd_ctx *kt_owner(unsigned int i)
 	return (struct iommufd_ctx *)&kt_tenants.owner[i];
 }
 
-/* Stands in for iopf_bpf_tenant_get(): iommufd_iopf_tenant_get()'s errors */
+static const void *kt_queue(unsigned int i)
+{
+	return &kt_tenants.queue[i];
+}
+
+/*
+ * Stands in for iopf_bpf_tenant_get(): the errors of
+ * iommufd_iopf_tenant_get() and iommufd_iopf_fault_get()
+ */
 static int kt_tenant_get(const struct iopf_ops *ops, struct iopf_bpf_tenant *t)
 {
 	struct kt *kt = kt_of_current();
 
 	if (ops->iommufd < 0 || ops->iommufd >= KT_OWNERS)
 		return -EBADF;
-	if (ops->dev_id > kt->nr_devs)
-		return -ENOENT;
-	t->dev = &kt->dev[ops->dev_id - 1]->pdev.dev;
+	if (ops->fault_id) {
+		if (ops->fault_id > KT_QUEUES)
+			return -ENOENT;
+		t->dev = NULL;
+		t->fault = kt_queue(ops->fault_id - 1);
+	} else {
+		if (ops->dev_id > kt->nr_devs)
+			return -ENOENT;
+		t->dev = &kt->dev[ops->dev_id - 1]->pdev.dev;
+	}
 	t->owner = kt_owner(ops->iommufd);
 	t->obj = NULL;
 	kt_tenants.gets++;
@@ -50,6 +74,17 @@ static void kt_tenant_put(struct iopf_bpf_tenant *t)
 	kt_tenants.puts++;
 }
 
+/* Stands in for iopf_bpf_handle_fault(): the queue the test gave @handle */
+static const void *kt_handle_fault(const struct iommu_attach_handle *handle)
+{
+	unsigned int i;
+
+	for (i = 0; i < KT_QUEUES; i++)
+		if (kt_tenants.queue_of[i] == handle)
+			return kt_queue(i);
+	return NULL;
+}
+
 static int kt_tenant_init(struct kunit *test)
 {
 	int ret = kt_init(test);
@@ -59,6 +94,8 @@ static int kt_tenant_init(struct kunit *test)
 	memset(&kt_tenants, 0, sizeof(kt_tenants));
 	kunit_activate_static_stub(test, iopf_bpf_tenant_get, kt_tenant_get);
 	kunit_activate_static_stub(test, iopf_bpf_tenant_put, kt_tenant_put);
+	kunit_activate_static_stub(test, iopf_bpf_handle_fault,
+				   kt_handle_fault);
 	return 0;
 }
 
@@ -91,6 +128,29 @@ static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
 	ret = iopf_bpf_reg(&s->ops, &s->link);
 	if (ret)
 		return ret;
+	mutex_lock(&iopf_bpf_lock);
+	s->p = iopf_bpf_find(&s->ops, NULL);
+	s->p->reaping = true;	/* s->link is no real link */
+	mutex_unlock(&iopf_bpf_lock);
+	KUNIT_EXPECT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+	return 0;
+}
+
+/* Slot @n as a tenant of fake fault queue @q through fake iommufd @owner */
+static int kt_reg_queue(struct kunit *test, unsigned int n, unsigned int q,
+			int owner)
+{
+	struct kt *kt = test->priv;
+	struct kt_slot *s = &kt->slot[n];
+	int err;
+
+	s->ops = kt_ops[n];
+	s->ops.iommufd = owner;
+	s->ops.fault_id = q + 1;
+	s->calls = 0;
+	err = iopf_bpf_reg(&s->ops, &s->link);
+	if (err)
+		return err;
 	mutex_lock(&iopf_bpf_lock);
 	s->p = iopf_bpf_find(&s->ops, NULL);
 	s->p->reaping = true;	/* s->link is no real link */
@@ -283,6 +343,191 @@ static void kt_tenant_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
 }
 
+/*
+ * A fault queue's policy decides every request that goes to its queue,
+ * whichever device reported it, and no other; its owner needs no
+ * CAP_SYS_ADMIN, and it counts towards the owner's limit
+ */
+static void kt_tenant_queue_decides(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d0 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_dev *d1 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iommu_attach_handle h0 = { .domain = &kt_fault_domain };
+	struct iommu_attach_handle h1 = { .domain = &kt_fault_domain };
+	char scope[IOPF_DEV_NAME_LEN];
+	struct iopf_bpf_verdict v;
+	const struct cred *old;
+	int ret;
+
+	kt_tenants.queue_of[0] = &h0;
+	kt_tenants.queue_of[1] = &h1;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	old = kt_drop_admin(test, KUIDT_INIT(1000));
+	ret = kt_reg_queue(test, 0, 0, 0);
+	kt_restore_creds(old);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)), 1);
+	KUNIT_EXPECT_STREQ(test, iopf_bpf_scope_name(kt->slot[0].p, scope),
+			   "fault:1");
+
+	/* Two devices' requests that go to queue 0 */
+	kt_decide(d0, KT_PASID, 1, true, &h0, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	kt_decide(d1, KT_NO_PASID, 2, true, &h0, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 2);
+
+	/* Another queue's, and the bad-setup path's, are not its own */
+	kt_decide(d0, KT_PASID, 3, true, &h1, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_NULL(test, kt_decide(d0, KT_PASID, 4, true, NULL, &v));
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 2);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 2);
+}
+
+/*
+ * After the host's policies and the device's tenant policies; a routed
+ * group goes to the RID's queue, whose policy is asked, not the PASID's
+ */
+static void kt_tenant_queue_order(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iommu_attach_handle own = { .domain = &kt_fault_domain };
+	struct iopf_bpf_verdict v;
+
+	kt_tenants.queue_of[0] = &own;
+	kt_tenants.queue_of[1] = &kt->rid;
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	/* The queue's tenant first, then the device's, then the host's */
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 0, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 1, d, 0), 0);
+	kt_attach(test, 2, NULL);
+	kt_decide(d, KT_PASID, 1, true, &own, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 2);
+	KUNIT_EXPECT_EQ(test, kt->log[1], 1);
+	KUNIT_EXPECT_EQ(test, kt->log[2], 0);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+
+	/*
+	 * The host routes a PASID without a handle to the RID: the RID's
+	 * queue's policy is asked (and overridden: the route decided)
+	 */
+	kt_detach(&kt->slot[1]);
+	kt_detach(&kt->slot[0]);
+	kt->slot[2].ret[KT_LAST] = IOPF_ACT_ROUTE_RID;
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 0, 1, 0), 0);
+	kt->rid.domain = &kt_fault_domain;
+	KUNIT_EXPECT_PTR_EQ(test, kt_decide(d, KT_PASID, 2, true, NULL, &v),
+			    &kt->rid);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_TRUE(test, v.routed);
+}
+
+/* Named with a device, or unknown: refused; FAILURE: ejected */
+static void kt_tenant_queue_refused(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *pf = kt_dev_new(test, KT_PCI_PF, false);
+	struct iommu_attach_handle own = { .domain = &kt_fault_domain };
+	struct kt_slot *s = &kt->slot[0];
+	struct iopf_bpf_verdict v;
+
+	s->ops = kt_ops[0];
+	s->ops.fault_id = 1;
+	s->ops.dev_id = 1;
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	s->ops.dev_id = 0;
+	strscpy(s->ops.dev_name, dev_name(&pf->pdev.dev));
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	s->ops.dev_name[0] = '\0';
+	s->ops.fault_id = KT_QUEUES + 1;	/* no such queue in the iommufd */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -ENOENT);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+
+	kt_tenants.queue_of[0] = &own;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_FAILURE;
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 1, 0, 0), 0);
+	kt_decide(pf, KT_PASID, 1, true, &own, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_expect_ejected(test, 1, IOPF_EXIT_FORBIDDEN_CODE,
+			  IOPF_ACT_ANSWER_FAILURE, KT_PASID);
+}
+
+/* A queue's end ejects its policies, and no other's */
+static void kt_tenant_queue_release(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 0, 0, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 1, 1, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 2, d, 0), 0);
+
+	iopf_bpf_fault_release(kt_queue(0));
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt->slot[0].p->exit_info.kind,
+			IOPF_EXIT_OWNER_RELEASED);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 1));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 2));
+
+	/* A device's unbinding leaves a queue's policy alone */
+	iopf_bpf_owner_release(&d->pdev.dev, kt_owner(0));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 1));
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 2));
+}
+
+/*
+ * A replacement (BPF_LINK_UPDATE) keeps the queue: another queue or a
+ * device is refused, the same queue takes the old policy's place
+ */
+static void kt_tenant_queue_update(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct iommu_attach_handle h0 = { .domain = &kt_fault_domain };
+	struct iopf_ops *ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	struct kt_slot *s = &kt->slot[0];
+	struct iopf_bpf_verdict v;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	kt_dev_new(test, KT_NOT_PCI, false);	/* dev_id 1 */
+	kt_tenants.queue_of[0] = &h0;
+	KUNIT_ASSERT_EQ(test, kt_reg_queue(test, 0, 0, 0), 0);
+	*ops = s->ops;
+	strscpy(ops->name, "kunit_q");
+	ops->fault_id = 2;	/* another queue of the same iommufd */
+	ret = iopf_bpf_update(ops, &s->ops, &s->link);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	if (!ret) {
+		/* Let through: the old policy is gone, the new one leaves */
+		s->p = NULL;
+		iopf_bpf_unreg(ops, &s->link);
+		return;
+	}
+	ops->fault_id = 0;
+	ops->dev_id = 1;	/* a device of the same iommufd */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+
+	ops->dev_id = 0;
+	ops->fault_id = 1;
+	KUNIT_ASSERT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link), 0);
+	s->p = NULL;	/* replaced, and freed */
+	kt_decide(kt->dev[0], KT_PASID, 1, true, &h0, &v);
+	KUNIT_EXPECT_EQ(test, s->calls, 1);
+	iopf_bpf_unreg(ops, &s->link);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+}
+
 static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_needs_no_admin),
 	KUNIT_CASE(kt_tenant_bad_scope),
@@ -290,6 +535,11 @@ static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_failure_refused),
 	KUNIT_CASE(kt_tenant_owner_release),
 	KUNIT_CASE(kt_tenant_limit),
+	KUNIT_CASE(kt_tenant_queue_decides),
+	KUNIT_CASE(kt_tenant_queue_order),
+	KUNIT_CASE(kt_tenant_queue_refused),
+	KUNIT_CASE(kt_tenant_queue_release),
+	KUNIT_CASE(kt_tenant_queue_update),
 	{}
 };
 

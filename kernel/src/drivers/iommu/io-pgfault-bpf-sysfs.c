@@ -142,7 +142,25 @@ static struct iopf_bpf_counters iopf_bpf_policy_sum(struct iopf_bpf_policy *p)
 	return c;
 }
 
-IOPF_POLICY_ATTR(scope, "%s", p->dev ? dev_name(p->dev) : "*");
+/* Its device's name, "fault:<ID>" for a fault queue, "*" for all devices */
+static ssize_t policy_scope_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	struct iopf_bpf_dir *d = container_of(kobj, struct iopf_bpf_dir, kobj);
+	char scope[IOPF_DEV_NAME_LEN];
+	struct iopf_bpf_policy *p;
+	const char *s;
+
+	guard(rcu)();
+	p = rcu_dereference(d->policy);
+	if (!p)
+		return -ENODEV;
+	s = iopf_bpf_scope_name(p, scope);
+	return sysfs_emit(buf, "%s\n", *s ? s : "*");
+}
+
+static struct kobj_attribute iopf_policy_scope =
+	__ATTR(scope, 0444, policy_scope_show, NULL);
 IOPF_POLICY_ATTR(order, "%llu", p->order);
 IOPF_POLICY_ATTR(link_id, "%u", p->link->id);
 IOPF_POLICY_ATTR(state, "%s", test_bit(0, &p->dead) ? "ejected" : "live");

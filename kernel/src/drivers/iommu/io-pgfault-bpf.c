@@ -89,11 +89,19 @@ static LIST_HEAD(iopf_bpf_global);	/* then these, in attach order */
  * other devices have.  64 buckets for at most IOPF_MAX_POLICIES policies.
  */
 static DEFINE_HASHTABLE(iopf_bpf_by_dev, 6);
+/*
+ * The tenant policies scoped to a fault queue, in attach order, also on
+ * iopf_bpf_scoped (through dev_node, which they do not use otherwise).
+ * Few: each is some tenant's own queue.
+ */
+static HLIST_HEAD(iopf_bpf_by_fault);
 
 /*
  * Read without a lock by iopf_bpf_decide(), inline in the fault path, to
- * skip devices no policy applies to: how many policies are global, and a
- * bit per hash of the scoped policies' devices.  Written under
+ * skip devices no policy applies to: how many policies may apply to any
+ * device (global ones, and those scoped to a fault queue, which any device
+ * may deliver to), and a bit per hash of the scoped policies' devices.
+ * Written under
  * iopf_bpf_lock; a reader that races with an attach may miss the new
  * policy for that one request, as if it had come just before the attach.
  */
@@ -115,7 +123,8 @@ static void iopf_bpf_update_filter(void)
 	lockdep_assert_held(&iopf_bpf_lock);
 	bitmap_zero(keep, 1 << IOPF_BPF_DEV_FILTER_BITS);
 	list_for_each_entry(p, &iopf_bpf_scoped, node)
-		__set_bit(iopf_bpf_dev_bit(p->dev), keep);
+		if (p->dev)
+			__set_bit(iopf_bpf_dev_bit(p->dev), keep);
 	for_each_set_bit(bit, iopf_bpf_dev_filter, 1 << IOPF_BPF_DEV_FILTER_BITS)
 		if (!test_bit(bit, keep))
 			clear_bit(bit, iopf_bpf_dev_filter);
@@ -668,6 +677,47 @@ static struct iopf_bpf_policy *iopf_bpf_first_scoped(struct device *dev)
 	return NULL;
 }
 
+/* The fault queue @handle delivers to, a cookie; KUnit may stand in */
+static const void *
+iopf_bpf_handle_fault(const struct iommu_attach_handle *handle)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_handle_fault, handle);
+	/* A built-in core cannot call into a modular iommufd */
+	if (!IS_BUILTIN(CONFIG_IOMMUFD))
+		return NULL;
+	return iommufd_iopf_handle_fault(handle);
+}
+
+/*
+ * Consult the tenant policies of the fault queue that @dn's request goes
+ * to as decided so far: its own handle's, or the RID's if the group is
+ * routed (by its first request, or by a policy just now).  A request on
+ * the bad-setup path, or whose handle's domain has no iommufd fault queue,
+ * goes to none.  A policy answering here answers for its own queue; it
+ * cannot move a request away from it (a route from a handle that takes
+ * faults is refused), nor decide one that goes elsewhere.  Caller holds
+ * rcu_read_lock().
+ */
+static void iopf_bpf_consult_fault_queue(struct iopf_decision *dn)
+{
+	struct iommu_attach_handle *to = NULL;
+	struct iopf_bpf_policy *p;
+	const void *fault;
+
+	if (dn->decided && dn->action == IOPF_ACT_ROUTE_RID)
+		to = dn->route;
+	else if (dn->target == IOPF_TARGET_ROUTED)
+		to = iopf_bpf_rid_handle(dn->dev);
+	else if (dn->target != IOPF_TARGET_BAD)
+		to = dn->own;
+	fault = to ? iopf_bpf_handle_fault(to) : NULL;
+	if (!fault)
+		return;
+	hlist_for_each_entry_rcu(p, &iopf_bpf_by_fault, dev_node)
+		if (p->fault == fault)
+			iopf_bpf_consult(p, dn);
+}
+
 /* The out-of-line part of iopf_bpf_decide(), see include/linux/iopf_bpf.h */
 struct iommu_attach_handle *
 __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
@@ -695,7 +745,8 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 	/* One RCU section for the whole decision */
 	rcu_read_lock();
 	scoped = iopf_bpf_first_scoped(dev);
-	if (!scoped && list_empty(&iopf_bpf_global)) {
+	if (!scoped && list_empty(&iopf_bpf_global) &&
+	    hlist_empty(&iopf_bpf_by_fault)) {
 		rcu_read_unlock();	/* no policy applies to this device */
 		iopf_bpf_unlock_param(dn.param);
 		srcu_read_unlock(&iopf_bpf_srcu, srcu_idx);
@@ -721,6 +772,9 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 		hlist_for_each_entry_from_rcu(p, dev_node)
 			if (p->dev == dev && p->owner)
 				iopf_bpf_consult(p, &dn);
+	/* Then those of the fault queue it goes to */
+	if (!hlist_empty(&iopf_bpf_by_fault))
+		iopf_bpf_consult_fault_queue(&dn);
 	rcu_read_unlock();
 
 	first = dn.target == IOPF_TARGET_NONE;
@@ -875,6 +929,43 @@ void iopf_bpf_owner_release(struct device *dev, const void *owner)
 }
 EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
 
+/**
+ * iopf_bpf_fault_release() - A fault queue is being destroyed
+ * @fault: the queue (struct iommufd_fault), compared, never dereferenced
+ *
+ * Ejects the tenant policies scoped to @fault, and waits until none of
+ * them is in a call, so that a queue allocated later at the same address
+ * never meets them (a dead policy is never called).  No request can reach
+ * @fault any more: iommufd destroys a queue only once no HWPT holds it,
+ * and a HWPT only once no device is attached to it, after the driver
+ * drained its requests.
+ *
+ * Context: process context, may sleep; iommufd calls it from the queue's
+ * destroy, once no iommufd_iopf_fault_get() can find or hold it.  Takes
+ * iopf_bpf_lock.
+ */
+void iopf_bpf_fault_release(const void *fault)
+{
+	struct iopf_bpf_policy *p;
+	bool ejected = false;
+
+	/* Raised before any policy is listed: no tenant policy is missed */
+	if (!iopf_bpf_active())
+		return;
+
+	mutex_lock(&iopf_bpf_lock);
+	list_for_each_entry(p, &iopf_bpf_scoped, node) {
+		if (p->fault != fault)
+			continue;
+		iopf_bpf_eject(p, "", 0, IOPF_EXIT_OWNER_RELEASED, 0, NULL);
+		ejected = true;
+	}
+	mutex_unlock(&iopf_bpf_lock);
+	if (ejected)
+		synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(iopf_bpf_fault_release);
+
 static struct iopf_bpf_policy *iopf_bpf_find(const struct iopf_ops *ops,
 					     const char *name)
 {
@@ -968,10 +1059,20 @@ static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
 	return p;
 }
 
-/* The device @p is scoped to, "" if it applies to all devices */
-static const char *iopf_bpf_scope_name(const struct iopf_bpf_policy *p)
+/*
+ * What @p is scoped to, for sysfs and the trace: its device's name,
+ * "fault:<ID>" (the ID in its tenant's iommufd) for a fault queue, or ""
+ * for all devices.  @buf holds the fault queue's.
+ */
+const char *iopf_bpf_scope_name(const struct iopf_bpf_policy *p,
+				char buf[IOPF_DEV_NAME_LEN])
 {
-	return p->dev ? dev_name(p->dev) : "";
+	if (p->dev)
+		return dev_name(p->dev);
+	if (!p->fault)
+		return "";
+	snprintf(buf, IOPF_DEV_NAME_LEN, "fault:%u", p->ops->fault_id);
+	return buf;
 }
 
 static void iopf_bpf_policy_free(struct iopf_bpf_policy *p)
@@ -987,7 +1088,9 @@ static void iopf_bpf_policy_free(struct iopf_bpf_policy *p)
  */
 static void iopf_bpf_trace_detach(struct iopf_bpf_policy *p)
 {
-	trace_iopf_policy_detach(p->ops->name, iopf_bpf_scope_name(p),
+	char scope[IOPF_DEV_NAME_LEN];
+
+	trace_iopf_policy_detach(p->ops->name, iopf_bpf_scope_name(p, scope),
 				 p->link_id, p->exit_info.kind,
 				 iopf_bpf_exit_name(p->exit_info.kind));
 }
@@ -1020,16 +1123,19 @@ static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 	/* Numbered by now; its detach is traced once it has stopped */
 	p->link_id = p->link->id;
 	list_del_rcu(&p->node);
-	if (p->dev) {
+	if (p->dev || p->fault)
 		hlist_del_rcu(&p->dev_node);
+	if (p->dev)
 		iopf_bpf_update_filter();
-	} else {
+	else
 		WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global - 1);
-	}
 	WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies - 1);
 }
 
-/* The device of a tenant scope, held (iommufd_iopf_tenant_get()) */
+/*
+ * The device or the fault queue of a tenant scope, held
+ * (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get())
+ */
 static int iopf_bpf_tenant_get(const struct iopf_ops *ops,
 			       struct iopf_bpf_tenant *t)
 {
@@ -1037,6 +1143,8 @@ static int iopf_bpf_tenant_get(const struct iopf_ops *ops,
 	/* A built-in core cannot call into a modular iommufd */
 	if (!IS_BUILTIN(CONFIG_IOMMUFD))
 		return -EOPNOTSUPP;
+	if (ops->fault_id)
+		return iommufd_iopf_fault_get(ops->iommufd, ops->fault_id, t);
 	return iommufd_iopf_tenant_get(ops->iommufd, ops->dev_id, t);
 }
 
@@ -1061,9 +1169,10 @@ static unsigned int iopf_bpf_nr_tenant(kuid_t uid)
 }
 
 /*
- * The scope of @ops: its device, referenced, in *@dev (NULL: all devices)
- * and, for a tenant, the held binding in @t.  A host scope needs
- * CAP_SYS_ADMIN: a policy can deny a device DMA service.
+ * The scope of @ops: its device, referenced, in *@dev (NULL: all devices,
+ * or a fault queue) and, for a tenant, the held binding or fault queue in
+ * @t.  A host scope needs CAP_SYS_ADMIN: a policy can deny a device DMA
+ * service.
  */
 static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
 			      struct iopf_bpf_tenant *t)
@@ -1072,13 +1181,15 @@ static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
 
 	*dev = NULL;
 	t->owner = NULL;
-	if (ops->dev_id) {
-		if (ops->dev_name[0])
+	t->fault = NULL;
+	if (ops->dev_id || ops->fault_id) {
+		/* One scope each: a device, a fault queue, or a name */
+		if (ops->dev_name[0] || (ops->dev_id && ops->fault_id))
 			return -EINVAL;
 		ret = iopf_bpf_tenant_get(ops, t);
 		if (ret)
 			return ret;
-		*dev = get_device(t->dev);
+		*dev = get_device(t->dev);	/* NULL for a fault queue */
 		return 0;
 	}
 	if (!capable(CAP_SYS_ADMIN))
@@ -1113,15 +1224,18 @@ static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops)
  * update mutex when a link is created, in the creator's system call (whose
  * iommufd a tenant scope names).  May sleep.  Errors: -EOPNOTSUPP without
  * a link, -EPERM for a host policy without CAP_SYS_ADMIN, -EINVAL for a
- * device named both ways, -ENODEV if the scoped device is unknown or
- * leaving, -EBADF, -EBADFD or -ENOENT if a tenant's iommufd or device ID
- * is not one (iommufd_iopf_tenant_get()), -EEXIST for a name in use,
+ * scope named two ways (a device by ID and by name, or a device and a
+ * fault queue), -ENODEV if the scoped device is unknown or leaving, -EBADF,
+ * -EBADFD or -ENOENT if a tenant's iommufd, device ID or fault queue ID is
+ * not one (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get()), -EEXIST
+ * for a name in use,
  * -ENOSPC past IOPF_MAX_POLICIES, -EDQUOT past IOPF_MAX_TENANT_POLICIES
  * of the user, -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_bpf_policy *p, *dead = NULL;
+	char scope[IOPF_DEV_NAME_LEN];
 	struct iopf_ops *ops = kdata;
 	struct iopf_bpf_tenant t;
 	struct device *dev;
@@ -1140,6 +1254,7 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 		goto out_scope;
 	}
 	p->dev = dev;
+	p->fault = t.fault;
 	p->owner = t.owner;
 
 	/* Before listing: the release hooks look only when it is on */
@@ -1164,17 +1279,21 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	}
 	if (!ret) {
 		iopf_bpf_next_order = p->order;
-		list_add_tail_rcu(&p->node,
-				  dev ? &iopf_bpf_scoped : &iopf_bpf_global);
+		list_add_tail_rcu(&p->node, dev || p->fault ?
+				  &iopf_bpf_scoped : &iopf_bpf_global);
 		if (dev) {
 			hlist_add_tail_rcu(&p->dev_node,
 					   iopf_bpf_dev_bucket(dev));
 			set_bit(iopf_bpf_dev_bit(dev), iopf_bpf_dev_filter);
 		} else {
+			if (p->fault)
+				hlist_add_tail_rcu(&p->dev_node,
+						   &iopf_bpf_by_fault);
+			/* Any device's request may go to a fault queue */
 			WRITE_ONCE(iopf_bpf_nr_global, iopf_bpf_nr_global + 1);
 		}
 		WRITE_ONCE(iopf_bpf_nr_policies, iopf_bpf_nr_policies + 1);
-		trace_iopf_policy_attach(ops->name, iopf_bpf_scope_name(p),
+		trace_iopf_policy_attach(ops->name, iopf_bpf_scope_name(p, scope),
 					 p->order);
 	}
 	mutex_unlock(&iopf_bpf_lock);
@@ -1232,13 +1351,15 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
  * those of iopf_bpf_reg() for @kdata's scope, -ENOLINK if the old policy
  * was ejected (its detach is on the way) or is not listed, -EEXIST if
  * @kdata is listed already or takes another policy's name, -EINVAL if its
- * scope is not the old one's (another device, or another binding), -ENOMEM.
+ * scope is not the old one's (another device, binding or fault queue),
+ * -ENOMEM.
  * On error nothing changed.
  */
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 {
 	struct iopf_ops *ops = kdata;
 	struct iopf_bpf_policy *p, *old;
+	char scope[IOPF_DEV_NAME_LEN];
 	struct iopf_bpf_tenant t;
 	struct device *dev;
 	int ret;
@@ -1260,13 +1381,15 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 		ret = 1;	/* the same map again: nothing stops or starts */
 	else if (iopf_bpf_find(ops, NULL))
 		ret = -EEXIST;	/* listed already, behind another link */
-	else if (dev != old->dev || t.owner != old->owner)
+	else if (dev != old->dev || t.fault != old->fault ||
+		 t.owner != old->owner)
 		ret = -EINVAL;
 	else if (iopf_bpf_name_taken(ops->name, old))
 		ret = -EEXIST;
 	if (!ret) {
 		/* Whole before sysfs shows it; a failure puts the device */
 		p->dev = get_device(old->dev);
+		p->fault = old->fault;
 		p->owner = old->owner;
 		p->uid = old->uid;	/* the same tenant's, for its limit */
 		p->order = old->order;
@@ -1274,10 +1397,10 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	}
 	if (!ret) {
 		list_replace_rcu(&old->node, &p->node);
-		if (p->dev)
+		if (p->dev || p->fault)
 			hlist_replace_rcu(&old->dev_node, &p->dev_node);
 		trace_iopf_policy_replace(old->ops->name, ops->name,
-					  iopf_bpf_scope_name(p), p->order,
+					  iopf_bpf_scope_name(p, scope), p->order,
 					  link->id);
 	}
 	mutex_unlock(&iopf_bpf_lock);

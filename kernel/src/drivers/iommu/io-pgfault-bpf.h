@@ -45,6 +45,7 @@ struct iopf_bpf_policy {
 	struct iopf_ops *ops;
 	struct bpf_link *link;
 	struct device *dev;		/* scope, referenced; NULL: all devices */
+	const void *fault;		/* or a tenant's fault queue, a cookie */
 	const void *owner;		/* a tenant's iommufd context, or NULL */
 	kuid_t uid;			/* who attached it */
 	u64 order;			/* attach order, for the combining rule */
@@ -148,6 +149,8 @@ int __init iopf_bpf_register_ops(void);
 /* io-pgfault-bpf.c, for io-pgfault-bpf-sysfs.c */
 void iopf_bpf_sum(void *sum, const void __percpu *pcpu, size_t size);
 unsigned int iopf_bpf_nr_attached(void);
+const char *iopf_bpf_scope_name(const struct iopf_bpf_policy *p,
+				char buf[IOPF_DEV_NAME_LEN]);
 const char *iopf_bpf_exit_name(u32 kind);
 const char *iopf_bpf_action_name(int action, char buf[12]);
 unsigned int iopf_bpf_nr_ejections_recorded(void);

@@ -77,8 +77,9 @@ enum iopf_action {
  * @IOPF_EXIT_OVERTIME: decide() took longer than the budget
  *	(iopf_bpf.decide_budget_us) in timed calls in a row;
  *	iopf_exit_info.msg says how long
- * @IOPF_EXIT_OWNER_RELEASED: a tenant policy's device left the iommufd
- *	that bound it (unbound, or the iommufd closed)
+ * @IOPF_EXIT_OWNER_RELEASED: a tenant policy's scope ended: its device
+ *	left the iommufd that bound it (unbound, or the iommufd closed), or
+ *	its fault queue was destroyed
  */
 enum iopf_exit_kind {
 	IOPF_EXIT_DETACHED,
@@ -195,6 +196,14 @@ struct iopf_decision;
  *	IOPF_ACT_ANSWER_FAILURE (it stops PRI for the whole function, which
  *	the tenant may share), and is ejected with IOPF_EXIT_OWNER_RELEASED
  *	when the binding ends.  A replacement must name the same binding.
+ * @fault_id: instead of @dev_id, with @iommufd: the ID of a fault queue
+ *	object in @iommufd (IOMMU_FAULT_QUEUE_ALLOC's out_fault_id), or 0.
+ *	A tenant scope like @dev_id, under the same rules, over every page
+ *	request that goes to a HWPT delivering to that queue, of whichever
+ *	of the iommufd's devices and PASIDs; consulted after the device's
+ *	tenant policies.  Exclusive with @dev_id and @dev_name (-EINVAL).
+ *	Ejected with IOPF_EXIT_OWNER_RELEASED when the queue is destroyed
+ *	(which iommufd allows only once no HWPT uses it).
  */
 struct iopf_ops {
 	int (*decide)(struct iopf_decision *dn, struct device *dev,
@@ -205,6 +214,7 @@ struct iopf_ops {
 	bool shadow;
 	int iommufd;
 	u32 dev_id;
+	u32 fault_id;
 };
 
 /*
@@ -284,6 +294,7 @@ bool __iopf_bpf_respond(struct iopf_group *group,
 			const struct iopf_bpf_verdict *verdict);
 void iopf_bpf_device_release(struct device *dev);
 void iopf_bpf_owner_release(struct device *dev, const void *owner);
+void iopf_bpf_fault_release(const void *fault);
 
 /**
  * iopf_bpf_respond() - Answer a group now if a policy said so
@@ -402,6 +413,10 @@ static inline void iopf_bpf_owner_release(struct device *dev,
 {
 }
 
+static inline void iopf_bpf_fault_release(const void *fault)
+{
+}
+
 static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
 }
@@ -442,19 +457,25 @@ struct iommufd_ctx;
 struct iommufd_object;
 
 /**
- * struct iopf_bpf_tenant - A device as a tenant's iommufd binds it
- * @dev: the bound device
- * @owner: the iommufd context that binds it, the DMA owner cookie it
- *	claimed the device with; compared, never dereferenced
- * @obj: iommufd's device object, held until iommufd_iopf_tenant_put()
+ * struct iopf_bpf_tenant - What a tenant's iommufd holds: a bound device,
+ *	or a fault queue
+ * @dev: the bound device, or NULL for a fault queue
+ * @fault: the fault queue (struct iommufd_fault), or NULL for a device;
+ *	compared, never dereferenced
+ * @owner: the iommufd context that holds it (for a device, the DMA owner
+ *	cookie it claimed the device with); compared, never dereferenced
+ * @obj: iommufd's object, held until iommufd_iopf_tenant_put()
  */
 struct iopf_bpf_tenant {
 	struct device *dev;
+	const void *fault;
 	struct iommufd_ctx *owner;
 	struct iommufd_object *obj;
 };
 
 int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t);
+int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t);
 void iommufd_iopf_tenant_put(struct iopf_bpf_tenant *t);
+const void *iommufd_iopf_handle_fault(const struct iommu_attach_handle *handle);
 
 #endif /* __LINUX_IOPF_BPF_H */

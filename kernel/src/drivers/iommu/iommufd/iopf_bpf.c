@@ -2,13 +2,45 @@
 /*
  * Tenant scopes of iopf-bpf policies: a process that binds a device through
  * iommufd may attach a policy to that device's I/O page faults, naming the
- * device by its iommufd and the device object's ID.  See struct iopf_ops in
- * include/linux/iopf_bpf.h.
+ * device by its iommufd and the device object's ID; or to the faults that
+ * go to one of its fault queues, naming the queue the same way.  See struct
+ * iopf_ops in include/linux/iopf_bpf.h.
  */
+#include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/iopf_bpf.h>
 
 #include "iommufd_private.h"
+
+/*
+ * After 6.12 the fault queue became an event queue, its object moved into
+ * struct iommufd_eventq (with vEVENTQ, IOMMU_VEVENTQ_ALLOC), and a domain's
+ * HWPT moved from fault_data to the iommufd_hwpt cookie.  A test of the
+ * uapi macro, not of the version: Debian's 6.12 carries backports.
+ */
+#ifdef IOMMU_VEVENTQ_ALLOC
+static struct iommufd_fault *iopf_fault_of_obj(struct iommufd_object *obj)
+{
+	return container_of(obj, struct iommufd_fault, common.obj);
+}
+
+static struct iommufd_hw_pagetable *
+iopf_domain_hwpt(const struct iommu_domain *domain)
+{
+	return domain->iommufd_hwpt;
+}
+#else
+static struct iommufd_fault *iopf_fault_of_obj(struct iommufd_object *obj)
+{
+	return container_of(obj, struct iommufd_fault, obj);
+}
+
+static struct iommufd_hw_pagetable *
+iopf_domain_hwpt(const struct iommu_domain *domain)
+{
+	return domain->fault_data;
+}
+#endif
 
 /**
  * iommufd_iopf_tenant_get() - Hold the device that a caller's iommufd binds
@@ -38,14 +70,71 @@ int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
 		return -ENOENT;
 	}
 	t->dev = container_of(obj, struct iommufd_device, obj)->dev;
+	t->fault = NULL;
 	t->owner = ictx;
 	t->obj = obj;
 	return 0;
 }
 
 /**
- * iommufd_iopf_tenant_put() - Let the device of iommufd_iopf_tenant_get() go
- * @t: as filled by iommufd_iopf_tenant_get()
+ * iommufd_iopf_fault_get() - Hold a fault queue of a caller's iommufd
+ * @fd: an iommufd file descriptor of the calling process
+ * @fault_id: the ID of a fault queue object in that iommufd
+ * @t: filled on success (@t->dev NULL)
+ *
+ * The queue is held as an ioctl holds it, so that it cannot be destroyed
+ * (its destroy waits, or fails with -EBUSY) until iommufd_iopf_tenant_put():
+ * a policy listed in between is found by iommufd_fault_destroy()'s
+ * iopf_bpf_fault_release().  Hold it briefly.
+ *
+ * Context: process context, in the caller's own system call.
+ * Return: 0; -EBADF if @fd is not open, -EBADFD if it is not an iommufd,
+ * -ENOENT if it has no fault queue with that ID.
+ */
+int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t)
+{
+	struct iommufd_ctx *ictx;
+	struct iommufd_object *obj;
+
+	ictx = iommufd_ctx_from_fd(fd);
+	if (IS_ERR(ictx))
+		return PTR_ERR(ictx);
+	obj = iommufd_get_object(ictx, fault_id, IOMMUFD_OBJ_FAULT);
+	if (IS_ERR(obj)) {
+		iommufd_ctx_put(ictx);
+		return -ENOENT;
+	}
+	t->dev = NULL;
+	t->fault = iopf_fault_of_obj(obj);
+	t->owner = ictx;
+	t->obj = obj;
+	return 0;
+}
+
+/**
+ * iommufd_iopf_handle_fault() - The fault queue an attach handle delivers to
+ * @handle: an attach handle found for a page request
+ *
+ * Context: the fault path, any context; @handle stays valid while its
+ * request is reported (the driver drains before a detach), and so do its
+ * HWPT and the queue, which the HWPT holds.
+ * Return: the struct iommufd_fault that iommufd's handler queues the
+ * request's group on, as a cookie, or NULL if @handle's domain is not an
+ * iommufd HWPT with a fault queue.
+ */
+const void *iommufd_iopf_handle_fault(const struct iommu_attach_handle *handle)
+{
+	const struct iommu_domain *domain = handle->domain;
+
+	if (domain->iopf_handler != iommufd_fault_iopf_handler)
+		return NULL;
+	return iopf_domain_hwpt(domain)->fault;
+}
+
+/**
+ * iommufd_iopf_tenant_put() - Let go what iommufd_iopf_tenant_get() or
+ *	iommufd_iopf_fault_get() held
+ * @t: as filled by either
  *
  * Context: process context.
  */
