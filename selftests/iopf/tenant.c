@@ -420,10 +420,11 @@ TEST_F(tenant, failure_refused)
 			       IOPF_ACT_ANSWER_FAILURE).ret);
 	/* Not obeyed: the group reaches the tenant's handler, SUCCESS */
 	EXPECT_EQ(RESP_SUCCESS, fault(self, 1));
+	/* The ejection shows in sysfs before the policy is seen gone */
+	ASSERT_TRUE(policy_wait_gone("tenant_failure", 5000));
 	ASSERT_TRUE(policy_ejection("tenant_failure", &ej));
 	EXPECT_STREQ("forbidden-code", ej.reason);
 	EXPECT_STREQ("answer_failure", ej.action);
-	EXPECT_TRUE(policy_wait_gone("tenant_failure", 1000));
 }
 
 /* A host policy decides first; the tenant's answer is overridden */
@@ -458,10 +459,11 @@ TEST_F(tenant, close_iommufd_ejects)
 	ASSERT_EQ(0, attach_as(self, "tenant_closes", SC_TENANT,
 			       IOPF_ACT_ANSWER_INVALID).ret);
 	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_CLOSE }).ret);
+	/* The ejection shows in sysfs before the policy is seen gone */
+	ASSERT_TRUE(policy_wait_gone("tenant_closes", 5000));
 	ASSERT_TRUE(policy_ejection("tenant_closes", &ej));
 	EXPECT_STREQ("owner-released", ej.reason);
 	EXPECT_STREQ(self->dev.dev_name, ej.device);
-	EXPECT_TRUE(policy_wait_gone("tenant_closes", 1000));
 }
 
 /*
@@ -540,10 +542,11 @@ TEST_F(tenant, fault_queue_failure_refused)
 	/* Not obeyed: the group reaches the fault fd, answered SUCCESS once */
 	EXPECT_EQ(RESP_SUCCESS, fault_on(self, false, 1, &handled));
 	EXPECT_TRUE(handled);
+	/* The ejection shows in sysfs before the policy is seen gone */
+	ASSERT_TRUE(policy_wait_gone("tenant_queue_failure", 5000));
 	ASSERT_TRUE(policy_ejection("tenant_queue_failure", &ej));
 	EXPECT_STREQ("forbidden-code", ej.reason);
 	EXPECT_STREQ("answer_failure", ej.action);
-	EXPECT_TRUE(policy_wait_gone("tenant_queue_failure", 1000));
 }
 
 /* Its queue destroyed (after the HWPT that used it): the policy goes */
@@ -555,9 +558,10 @@ TEST_F(tenant, fault_queue_destroy_ejects)
 			       IOPF_ACT_ANSWER_INVALID).ret);
 	EXPECT_EQ(RESP_INVALID, fault(self, 1));
 	EXPECT_EQ(0, ask(self, (struct req){ .op = OP_DESTROY_QUEUE }).ret);
+	/* The ejection shows in sysfs before the policy is seen gone */
+	ASSERT_TRUE(policy_wait_gone("tenant_queue_goes", 5000));
 	ASSERT_TRUE(policy_ejection("tenant_queue_goes", &ej));
 	EXPECT_STREQ("owner-released", ej.reason);
-	EXPECT_TRUE(policy_wait_gone("tenant_queue_goes", 1000));
 	EXPECT_EQ(0, nr_policies());
 }
 
