@@ -869,6 +869,32 @@ bool __iopf_bpf_respond(struct iopf_group *group,
 	return true;
 }
 
+/*
+ * Eject with @kind the scoped policies of @dev, @owner and @fault (each
+ * NULL: any); true if there were some.  Takes iopf_bpf_lock.
+ */
+static bool iopf_bpf_eject_scoped(struct device *dev, const void *owner,
+				  const void *fault, u32 kind)
+{
+	struct iopf_bpf_policy *p;
+	bool ejected = false;
+
+	/* Raised before any policy is listed: no scoped policy is missed */
+	if (!iopf_bpf_active())
+		return false;
+
+	mutex_lock(&iopf_bpf_lock);
+	list_for_each_entry(p, &iopf_bpf_scoped, node) {
+		if ((dev && p->dev != dev) || (owner && p->owner != owner) ||
+		    (fault && p->fault != fault))
+			continue;
+		iopf_bpf_eject(p, dev ? dev_name(dev) : "", 0, kind, 0, NULL);
+		ejected = true;
+	}
+	mutex_unlock(&iopf_bpf_lock);
+	return ejected;
+}
+
 /**
  * iopf_bpf_device_release() - Eject the policies scoped to a departing device
  * @dev: a device the IOMMU core has just released (dev->iommu_group is NULL)
@@ -879,18 +905,7 @@ bool __iopf_bpf_respond(struct iopf_group *group,
  */
 void iopf_bpf_device_release(struct device *dev)
 {
-	struct iopf_bpf_policy *p;
-
-	/* Raised before any policy is listed: no scoped policy is missed */
-	if (!iopf_bpf_active())
-		return;
-
-	mutex_lock(&iopf_bpf_lock);
-	list_for_each_entry(p, &iopf_bpf_scoped, node)
-		if (p->dev == dev)
-			iopf_bpf_eject(p, dev_name(dev), 0,
-				       IOPF_EXIT_DEV_REMOVED, 0, NULL);
-	mutex_unlock(&iopf_bpf_lock);
+	iopf_bpf_eject_scoped(dev, NULL, NULL, IOPF_EXIT_DEV_REMOVED);
 }
 
 /**
@@ -908,23 +923,7 @@ void iopf_bpf_device_release(struct device *dev)
  */
 void iopf_bpf_owner_release(struct device *dev, const void *owner)
 {
-	struct iopf_bpf_policy *p;
-	bool ejected = false;
-
-	/* Raised before any policy is listed: no tenant policy is missed */
-	if (!iopf_bpf_active())
-		return;
-
-	mutex_lock(&iopf_bpf_lock);
-	list_for_each_entry(p, &iopf_bpf_scoped, node) {
-		if (p->dev != dev || p->owner != owner)
-			continue;
-		iopf_bpf_eject(p, dev_name(dev), 0, IOPF_EXIT_OWNER_RELEASED, 0,
-			       NULL);
-		ejected = true;
-	}
-	mutex_unlock(&iopf_bpf_lock);
-	if (ejected)
+	if (iopf_bpf_eject_scoped(dev, owner, NULL, IOPF_EXIT_OWNER_RELEASED))
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
@@ -946,22 +945,7 @@ EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
  */
 void iopf_bpf_fault_release(const void *fault)
 {
-	struct iopf_bpf_policy *p;
-	bool ejected = false;
-
-	/* Raised before any policy is listed: no tenant policy is missed */
-	if (!iopf_bpf_active())
-		return;
-
-	mutex_lock(&iopf_bpf_lock);
-	list_for_each_entry(p, &iopf_bpf_scoped, node) {
-		if (p->fault != fault)
-			continue;
-		iopf_bpf_eject(p, "", 0, IOPF_EXIT_OWNER_RELEASED, 0, NULL);
-		ejected = true;
-	}
-	mutex_unlock(&iopf_bpf_lock);
-	if (ejected)
+	if (iopf_bpf_eject_scoped(NULL, NULL, fault, IOPF_EXIT_OWNER_RELEASED))
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(iopf_bpf_fault_release);
