@@ -67,6 +67,37 @@ $json"
 	JQ_DESC=() JQ_FILT=()
 }
 
+# doc_event_keys EVENT: the JSON keys docs/iopfctl.md gives EVENT, sorted
+# as jq's keys: the backquoted words of its row's fields, less what is in
+# parentheses, renamed as the paragraph under the table says (link_id for
+# link, parked_partials for parked, vf more for request), with time and
+# event
+DOC=docs/iopfctl.md
+doc_event_keys() {
+	local row f keys=(time event)
+	row=$(grep -m1 "^| \`$1\` |" "$DOC") || return 1
+	row=${row#*|*|*|}
+	while [[ $row =~ \([^\)]*\) ]]; do
+		row=${row/"${BASH_REMATCH[0]}"/}
+	done
+	while [[ $row =~ \`([a-z_]+)\` ]]; do
+		f=${BASH_REMATCH[1]}
+		row=${row/"${BASH_REMATCH[0]}"/}
+		case $f in link) f=link_id ;; parked) f=parked_partials ;; esac
+		keys+=("$f")
+	done
+	[ "$1" = request ] && keys+=(vf)
+	printf '%s\n' "${keys[@]}" | LC_ALL=C sort -u | jq -R . | jq -sc .
+}
+# doc_keys_case EVENT FILE: a queued case: every EVENT object of FILE has
+# exactly the documented keys
+doc_keys_case() {
+	local want
+	want=$(doc_event_keys "$1") || want='"no row for '"$1"' in '"$DOC"'"'
+	jq_case "docs: iopfctl.md: events --json: $1 has the documented keys $want" \
+		"[.[] | select(.event == \"$1\") | keys] | length > 0 and (unique == [$want])" "$2"
+}
+
 # --- events: a policy's life, every kind of ejection ---
 bg_start $tmp/ev $I -j events
 tap_result $? "events: iopfctl events starts and says it is tracing" "$(cat $tmp/ev.err)"
@@ -121,6 +152,9 @@ for p in bad:bad-action wk:wrong-kind-of-request selfish:self router:bad-route g
 		 ([\$mine[] | select(.value.event == \"detach\")] | length == 1 and .[0].value.reason == \"$r\") and
 		 (\$mine | map(.value.event) | .[0] == \"attach\" and .[-1] == \"detach\")" $E
 done
+for e in attach replace eject detach; do
+	doc_keys_case $e $E
+done
 jq_cases_run
 
 # --- events: text, --count, bad input ---
@@ -161,6 +195,7 @@ jq_case "events: audit: group 7's last request sees its parked partial" \
 	'[.[] | select(.event == "request" and .grpid == 7 and .last)] | length == 1 and .[0].parked_partials == 1 and .[0].addr == 8192' $A
 jq_case "events: audit: group 8 with PASID 0x33 and write permission" \
 	'[.[] | select(.event == "request" and .grpid == 8)] | length == 1 and .[0].pasid == 51 and .[0].perm == "w" and .[0].last' $A
+doc_keys_case request $A
 jq_cases_run
 expect_match '^  recorded +3$' "events: audit counted 3 recorded, 0 lost" "$st"
 expect_match '^  lost +0$' "events: audit lost nothing" "$st"
@@ -197,6 +232,20 @@ jq_case "top: a device's totals are its PASIDs' sum" \
 	"last | .devices[] | select(.device == \"$d0\") | .totals.requests == 3 and .totals.responses == 3" $T
 jq_case "top: rates: some interval saw $d0's 3 requests, at 3 / interval_s" \
 	"[.[] | .interval_s as \$s | .devices[] | select(.device == \"$d0\") | .per_second.requests * \$s] | add | . > 2.9 and . < 3.1" $T
+# The shape iopfctl.md gives top's objects: its skeleton {"time", ...}
+# with each name a key, per_second and totals objects of the rate keys it
+# lists; compared as the set of paths, array indexes as 0, in the
+# intervals that saw a device
+doc=$(sed -n '/^With `--json`, each interval is one JSON object/,/^$/p' "$DOC" | tr '\n' ' ')
+skel=${doc#*\`\{} skel={${skel%%\`*}
+rates=$(grep -oE 'each with the keys (`[a-z_]+`[,.]? ?(and )?)+' <<<"$doc" | grep -oE '`[a-z_]+`' | tr -d '`' |
+	jq -R . | jq -sc 'map({(.): 0}) | add')
+shape=$(sed -E 's/"(per_second|totals)"([],}])/"\1": RATES\2/g; s/"([a-z_]+)"([],}])/"\1": 0\2/g' <<<"$skel")
+shape=${shape//RATES/$rates}
+jq -e . >/dev/null 2>&1 <<<"$shape" || shape='"unparsed: '"${skel//\"/}"'"'
+jq_case "docs: iopfctl.md: top --json objects have the documented shape" \
+	"def shape: [paths | map(if type == \"number\" then 0 else . end)] | unique;
+	 ($shape | shape) as \$want | map(select(.devices | length > 0)) | length > 0 and all(.[]; shape == \$want)" $T
 jq_cases_run
 out=$($I top --interval 0.2 --count 2)
 tap_result $? "top: --count 2 exits 0 by itself"
