@@ -256,6 +256,19 @@ static void kt_detach(void *data)
 	s->p = NULL;
 }
 
+/* Slot @s was attached: find its policy, detached when the test ends */
+static void kt_listed(struct kunit *test, struct kt_slot *s)
+{
+	mutex_lock(&iopf_bpf_lock);
+	s->p = iopf_bpf_find(&s->ops, NULL);
+	/* Never detached by the reap work: s->link is no real link */
+	if (s->p)
+		s->p->reaping = true;
+	mutex_unlock(&iopf_bpf_lock);
+	KUNIT_ASSERT_NOT_NULL(test, s->p);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+}
+
 /*
  * Attach policy slot @n, scoped to @scope or global.  Its decide() answers
  * what kt->slot[n].ret says.
@@ -275,14 +288,7 @@ static void kt_attach(struct kunit *test, unsigned int n, struct kt_dev *scope)
 	s->exits = 0;
 
 	KUNIT_ASSERT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), 0);
-	mutex_lock(&iopf_bpf_lock);
-	s->p = iopf_bpf_find(&s->ops, NULL);
-	/* Never detached by the reap work: s->link is no real link */
-	if (s->p)
-		s->p->reaping = true;
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_ASSERT_NOT_NULL(test, s->p);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+	kt_listed(test, s);
 }
 
 static bool kt_dead(struct kt *kt, unsigned int n)
@@ -1275,15 +1281,8 @@ static void kt_reattach_waits_for_freed_link(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, s0->exits, 1);
 	KUNIT_EXPECT_PTR_EQ(test, s0->exit_task, late.task);
-	if (ret)
-		return;
-	mutex_lock(&iopf_bpf_lock);
-	s1->p = iopf_bpf_find(&s1->ops, NULL);
-	if (s1->p)
-		s1->p->reaping = true;
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_ASSERT_NOT_NULL(test, s1->p);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s1), 0);
+	if (!ret)
+		kt_listed(test, s1);
 }
 
 static struct kunit_case kt_combine_cases[] = {
