@@ -1150,15 +1150,15 @@ static void iopf_bpf_tenant_put(struct iopf_bpf_tenant *t)
 		iommufd_iopf_tenant_put(t);
 }
 
-/* How many tenant policies @uid has listed */
-static unsigned int iopf_bpf_nr_tenant(kuid_t uid)
+/* How many tenant policies *@uid has listed, or every user if @uid is NULL */
+static unsigned int iopf_bpf_nr_tenant(const kuid_t *uid)
 {
 	struct iopf_bpf_policy *p;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&iopf_bpf_lock);
 	list_for_each_entry(p, &iopf_bpf_scoped, node)
-		if (p->owner && uid_eq(p->uid, uid))
+		if (p->owner && (!uid || uid_eq(p->uid, *uid)))
 			n++;
 	return n;
 }
@@ -1263,8 +1263,9 @@ static int iopf_bpf_lock_reg(const struct iopf_ops *ops,
  * -EBADFD or -ENOENT if a tenant's iommufd, device ID or fault queue ID is
  * not one (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get()), -EEXIST
  * for a name in use,
- * -ENOSPC past IOPF_MAX_POLICIES, -EDQUOT past IOPF_MAX_TENANT_POLICIES
- * of the user, -EBUSY if an ejected policy of its name is still stopping
+ * -ENOSPC past IOPF_MAX_POLICIES (for a tenant, past
+ * IOPF_MAX_TENANT_POLICIES_ALL: 16 are kept for the host), -EDQUOT past
+ * IOPF_MAX_TENANT_POLICIES of the user, -EBUSY if an ejected policy of its name is still stopping
  * after IOPF_BPF_DEAD_WAIT (5 s), -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
@@ -1309,9 +1310,12 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			ret = -EEXIST;
 		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 			ret = -ENOSPC;
-		else if (p->owner && iopf_bpf_nr_tenant(p->uid) ==
+		else if (p->owner && iopf_bpf_nr_tenant(&p->uid) ==
 					IOPF_MAX_TENANT_POLICIES)
 			ret = -EDQUOT;
+		else if (p->owner && iopf_bpf_nr_tenant(NULL) ==
+					IOPF_MAX_TENANT_POLICIES_ALL)
+			ret = -ENOSPC;	/* the rest is the host's */
 	}
 	if (!ret) {
 		/* Whole before sysfs shows it */
