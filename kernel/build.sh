@@ -205,6 +205,7 @@ build_kernel() {
 	if up_to_date; then
 		ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
 		ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
+		cp "$BZIMAGE" "$VM_BZIMAGE"
 		log "up to date: $BZIMAGE"
 		return
 	fi
@@ -223,7 +224,8 @@ build_kernel() {
 	touch -r "$KOBJ/.iopf-building" "$KOBJ/.iopf-built"
 	ln -sfn "$KOBJ" "$REPO/build/kobj$KLINK_SUFFIX"
 	ln -sfn "$KSRC" "$REPO/build/ksrc$KLINK_SUFFIX"
-	log "done: $KOBJ/arch/x86/boot/bzImage"
+	cp "$BZIMAGE" "$VM_BZIMAGE"
+	log "done: $KOBJ/arch/x86/boot/bzImage (booted as ${VM_BZIMAGE#"$REPO/"})"
 }
 
 # variant_config NAME FRAGMENT-FILTER: the test kernel's fragment put

@@ -43,6 +43,11 @@ KFRAGMENT=${KFRAGMENT:-$REPO/kernel/iopf.config}
 KFRAGMENT_EXTRA=${KFRAGMENT_EXTRA-$REPO/kernel/iopf-$IOPF_KERNEL.config}
 [ -f "$KFRAGMENT_EXTRA" ] || KFRAGMENT_EXTRA=
 BZIMAGE=$KOBJ/arch/x86/boot/bzImage
+# The copy kernel/build.sh takes of it, in this clone, while it holds the
+# machine lock: tools/vm/run boots it, so that a build from another clone
+# or worktree, which shares $KOBJ, cannot swap the kernel between this
+# clone's build and its boot
+VM_BZIMAGE=$REPO/build/bzImage-$IOPF_KERNEL
 # build/kobj and build/ksrc are the 6.12 tree (user space builds libbpf,
 # bpftool and vmlinux.h from it); other kernels get build/kobj-<kernel>.
 if [ "$IOPF_KERNEL" = 6.12 ]; then KLINK_SUFFIX=; else KLINK_SUFFIX=-$IOPF_KERNEL; fi

@@ -108,7 +108,7 @@ static void kt_tenant_exit(struct kunit *test)
 static unsigned int kt_nr_tenant(kuid_t uid)
 {
 	guard(mutex)(&iopf_bpf_lock);
-	return iopf_bpf_nr_tenant(uid);
+	return iopf_bpf_nr_tenant(&uid);
 }
 
 /* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
@@ -344,6 +344,56 @@ static void kt_tenant_limit(struct kunit *test)
 }
 
 /*
+ * Tenants of all users may fill IOPF_MAX_TENANT_POLICIES_ALL slots, no
+ * more: the host can still attach (a quarantine, say) however many users
+ * attach tenant policies
+ */
+static void kt_tenant_host_keeps_slots(struct kunit *test)
+{
+	unsigned int i, n = IOPF_MAX_TENANT_POLICIES_ALL + 2;
+	struct kt *kt = test->priv;
+	const struct cred *old;
+	struct bpf_link *links;
+	struct iopf_ops *ops;
+	int *ret;
+
+	kt_dev_new(test, KT_NOT_PCI, false);	/* dev_id 1 */
+	ops = kunit_kcalloc(test, n, sizeof(*ops), GFP_KERNEL);
+	links = kunit_kcalloc(test, n, sizeof(*links), GFP_KERNEL);
+	ret = kunit_kcalloc(test, n, sizeof(*ret), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	KUNIT_ASSERT_NOT_NULL(test, links);
+	KUNIT_ASSERT_NOT_NULL(test, ret);
+	for (i = 0; i < n; i++) {
+		ops[i] = kt_ops[0];
+		snprintf(ops[i].name, sizeof(ops[i].name), "kunit_t%u", i);
+		ops[i].exit = NULL;
+		ops[i].dev_id = 1;
+	}
+	ops[n - 1].dev_id = 0;		/* the last one is the host's */
+
+	/* Each user up to its own limit, then one tenant more */
+	for (i = 0; i < n - 1; i++) {
+		old = kt_drop_admin(test,
+				    KUIDT_INIT(1000 + i / IOPF_MAX_TENANT_POLICIES));
+		ret[i] = iopf_bpf_reg(&ops[i], &links[i]);
+		kt_restore_creds(old);
+	}
+	ret[i] = iopf_bpf_reg(&ops[i], &links[i]);
+
+	for (i = 0; i < IOPF_MAX_TENANT_POLICIES_ALL; i++)
+		KUNIT_EXPECT_EQ(test, ret[i], 0);
+	KUNIT_EXPECT_EQ(test, ret[i], -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ret[i + 1], 0);
+
+	for (i = 0; i < n; i++)
+		if (!ret[i])
+			iopf_bpf_unreg(&ops[i], &links[i]);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+	KUNIT_EXPECT_EQ(test, kt->nr_log, 0);
+}
+
+/*
  * A fault queue's policy decides every request that goes to its queue,
  * whichever device reported it, and no other; its owner needs no
  * CAP_SYS_ADMIN, and it counts towards the owner's limit
@@ -535,6 +585,7 @@ static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_failure_refused),
 	KUNIT_CASE(kt_tenant_owner_release),
 	KUNIT_CASE(kt_tenant_limit),
+	KUNIT_CASE(kt_tenant_host_keeps_slots),
 	KUNIT_CASE(kt_tenant_queue_decides),
 	KUNIT_CASE(kt_tenant_queue_order),
 	KUNIT_CASE(kt_tenant_queue_refused),

@@ -68,6 +68,7 @@ struct kt_slot {
 	struct kt_seen seen;
 	unsigned int exits;
 	struct iopf_exit_info exit;
+	struct task_struct *exit_task;	/* where exit() ran last */
 };
 
 struct kt {
@@ -190,15 +191,19 @@ static int kt_answer(unsigned int n, struct iopf_decision *dn,
 		      KT_LAST : KT_PARTIAL];
 }
 
+/* Set by the one test whose exit() runs in a work of its own */
+static struct kt *kt_off_thread;
+
 static void kt_exit(unsigned int n, const struct iopf_exit_info *info)
 {
-	struct kt *kt = kt_of_current();
+	struct kt *kt = kt_of_current() ?: READ_ONCE(kt_off_thread);
 
 	/* The test detaches its policies itself: no exit() runs elsewhere */
 	if (WARN_ON_ONCE(!kt))
 		return;
 	kt->slot[n].exits++;
 	kt->slot[n].exit = *info;
+	kt->slot[n].exit_task = current;
 }
 
 /* decide() and exit() of each policy slot */
@@ -251,6 +256,19 @@ static void kt_detach(void *data)
 	s->p = NULL;
 }
 
+/* Slot @s was attached: find its policy, detached when the test ends */
+static void kt_listed(struct kunit *test, struct kt_slot *s)
+{
+	mutex_lock(&iopf_bpf_lock);
+	s->p = iopf_bpf_find(&s->ops, NULL);
+	/* Never detached by the reap work: s->link is no real link */
+	if (s->p)
+		s->p->reaping = true;
+	mutex_unlock(&iopf_bpf_lock);
+	KUNIT_ASSERT_NOT_NULL(test, s->p);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+}
+
 /*
  * Attach policy slot @n, scoped to @scope or global.  Its decide() answers
  * what kt->slot[n].ret says.
@@ -270,14 +288,7 @@ static void kt_attach(struct kunit *test, unsigned int n, struct kt_dev *scope)
 	s->exits = 0;
 
 	KUNIT_ASSERT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), 0);
-	mutex_lock(&iopf_bpf_lock);
-	s->p = iopf_bpf_find(&s->ops, NULL);
-	/* Never detached by the reap work: s->link is no real link */
-	if (s->p)
-		s->p->reaping = true;
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_ASSERT_NOT_NULL(test, s->p);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+	kt_listed(test, s);
 }
 
 static bool kt_dead(struct kt *kt, unsigned int n)
@@ -1213,6 +1224,67 @@ static void kt_shadow_not_obeyed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).shadowed, 2);
 }
 
+/* A link's dealloc, later: unreg of its slot from a work, as the core does */
+struct kt_late_unreg {
+	struct delayed_work work;
+	struct kt_slot *s;
+	struct task_struct *task;
+	bool done;
+};
+
+static void kt_late_unreg_fn(struct work_struct *work)
+{
+	struct kt_late_unreg *late = container_of(to_delayed_work(work),
+						  struct kt_late_unreg, work);
+
+	late->task = current;
+	iopf_bpf_unreg(&late->s->ops, &late->s->link);
+	late->s->p = NULL;
+	WRITE_ONCE(late->done, true);
+}
+
+/*
+ * A dead policy whose link's last reference is gone is stopped by that
+ * link's unreg, which the core calls from the link's dealloc and follows
+ * with the map's put, under no lock.  A .reg() of its name meanwhile waits
+ * for that: stopped by the .reg(), its exit() could run from a freed map.
+ */
+static void kt_reattach_waits_for_freed_link(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_slot *s0 = &kt->slot[0], *s1 = &kt->slot[1];
+	struct kt_late_unreg late = { .s = s0 };
+	struct iopf_bpf_verdict v;
+	bool done;
+	int ret;
+
+	s0->ret[KT_LAST] = -1;		/* ejected at its first request */
+	kt_attach(test, 0, NULL);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_ASSERT_TRUE(test, kt_dead(kt, 0));
+	/* Its link at refcount zero: its dealloc runs 100 ms from now */
+	atomic64_set(&s0->link.refcnt, 0);
+	WRITE_ONCE(kt_off_thread, kt);
+	INIT_DELAYED_WORK_ONSTACK(&late.work, kt_late_unreg_fn);
+	schedule_delayed_work(&late.work, msecs_to_jiffies(100));
+
+	s1->ops = kt_ops[1];
+	strscpy(s1->ops.name, s0->ops.name);
+	ret = iopf_bpf_reg(&s1->ops, &s1->link);
+	/* The dead one stopped before the new one was listed, by its unreg */
+	done = READ_ONCE(late.done);
+	KUNIT_EXPECT_TRUE(test, done);
+	flush_delayed_work(&late.work);
+	destroy_delayed_work_on_stack(&late.work);
+	WRITE_ONCE(kt_off_thread, NULL);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, s0->exits, 1);
+	KUNIT_EXPECT_PTR_EQ(test, s0->exit_task, late.task);
+	if (!ret)
+		kt_listed(test, s1);
+}
+
 static struct kunit_case kt_combine_cases[] = {
 	KUNIT_CASE(kt_scoped_before_global),
 	KUNIT_CASE(kt_global_in_attach_order),
@@ -1222,6 +1294,7 @@ static struct kunit_case kt_combine_cases[] = {
 	KUNIT_CASE(kt_late_invalid_answer_ejects),
 	KUNIT_CASE(kt_invalid_answer_gives_way),
 	KUNIT_CASE(kt_ejected_not_asked_again),
+	KUNIT_CASE(kt_reattach_waits_for_freed_link),
 	KUNIT_CASE(kt_one_action_per_request),
 	KUNIT_CASE(kt_shadow_not_obeyed),
 	{}

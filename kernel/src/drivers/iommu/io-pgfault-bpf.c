@@ -19,8 +19,9 @@
  * one page request group) are decided one at a time against exact parked
  * counts and the group's target.  Ejection from the fault path only marks
  * the policy dead; iopf_bpf_reap_work detaches it.  The struct_ops core
- * calls reg, unreg and update under its own update mutex, which is taken
- * before iopf_bpf_lock, never inside it.  sysfs (io-pgfault-bpf-sysfs.c) is
+ * calls reg, update and a detach's unreg under its own update mutex, which
+ * is taken before iopf_bpf_lock, never inside it; a freed link's unreg
+ * under neither.  sysfs (io-pgfault-bpf-sysfs.c) is
  * changed under iopf_bpf_lock, and its ejection directories under
  * iopf_bpf_ejection_dirs_lock, taken inside iopf_bpf_lock; its files take
  * neither.
@@ -47,6 +48,7 @@
 #include <linux/seq_file.h>
 #include <linux/srcu.h>
 #include <linux/timekeeping.h>
+#include <linux/wait.h>
 #include <trace/events/iopf.h>
 
 #define CREATE_TRACE_POINTS
@@ -95,6 +97,15 @@ static DEFINE_HASHTABLE(iopf_bpf_by_dev, 6);
  * Few: each is some tenant's own queue.
  */
 static HLIST_HEAD(iopf_bpf_by_fault);
+
+/*
+ * Policies iopf_bpf_unreg() stopped, and its wakeup: a .reg() waits there
+ * for a dead policy in its way whose link is being freed
+ * (iopf_bpf_lock_reg()), at most IOPF_BPF_DEAD_WAIT jiffies.
+ */
+static atomic_long_t iopf_bpf_unreg_stops = ATOMIC_LONG_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(iopf_bpf_unreg_wq);
+#define IOPF_BPF_DEAD_WAIT	(5 * HZ)
 
 /*
  * Read without a lock by iopf_bpf_decide(), inline in the fault path, to
@@ -1139,15 +1150,15 @@ static void iopf_bpf_tenant_put(struct iopf_bpf_tenant *t)
 		iommufd_iopf_tenant_put(t);
 }
 
-/* How many tenant policies @uid has listed */
-static unsigned int iopf_bpf_nr_tenant(kuid_t uid)
+/* How many tenant policies *@uid has listed, or every user if @uid is NULL */
+static unsigned int iopf_bpf_nr_tenant(const kuid_t *uid)
 {
 	struct iopf_bpf_policy *p;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&iopf_bpf_lock);
 	list_for_each_entry(p, &iopf_bpf_scoped, node)
-		if (p->owner && uid_eq(p->uid, uid))
+		if (p->owner && (!uid || uid_eq(p->uid, *uid)))
 			n++;
 	return n;
 }
@@ -1191,16 +1202,55 @@ static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
  * @ops can attach now: the reap work may not have detached it yet, or its
  * owner closed the link while the reap work held a reference, so that the
  * close returned with it still listed.  Its link's detach, when it comes,
- * finds nothing of its own listed.  The caller stops it.
+ * finds nothing of its own listed.  The caller stops it, holding *@link,
+ * a reference on its link that keeps its map and so its exit() program.
+ * ERR_PTR(-EAGAIN) if the link's last reference is gone: the link is being
+ * freed, and its dealloc calls iopf_bpf_unreg(), which stops the policy,
+ * then puts the map, with no lock of ours held meanwhile.  Taken here, the
+ * policy would be stopped by the caller while the map may be freed.
  */
-static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops)
+static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops,
+						  struct bpf_link **link)
 {
 	struct iopf_bpf_policy *p = iopf_bpf_find(ops, ops->name);
 
 	if (!p || !test_bit(0, &p->dead))
 		return NULL;
+	*link = bpf_link_inc_not_zero(p->link);
+	if (IS_ERR(*link))
+		return ERR_PTR(-EAGAIN);
 	iopf_bpf_unlist(p);
 	return p;
+}
+
+/*
+ * Take iopf_bpf_lock for .reg() of @ops, with the dead policy in its way
+ * taken off the lists (iopf_bpf_take_dead()), or NULL.  One whose link is
+ * being freed is left to that link's unreg: wait until a policy stops
+ * there, and look again, for IOPF_BPF_DEAD_WAIT in all; then -EBUSY,
+ * without the lock.  Sleeps.
+ */
+static int iopf_bpf_lock_reg(const struct iopf_ops *ops,
+			     struct iopf_bpf_policy **dead,
+			     struct bpf_link **dead_link)
+{
+	long left = IOPF_BPF_DEAD_WAIT;
+	long seq;
+
+	for (;;) {
+		mutex_lock(&iopf_bpf_lock);
+		*dead = iopf_bpf_take_dead(ops, dead_link);
+		if (!IS_ERR(*dead))
+			return 0;
+		/* Still listed: its unreg has not begun, and counts after this */
+		seq = atomic_long_read(&iopf_bpf_unreg_stops);
+		mutex_unlock(&iopf_bpf_lock);
+		left = wait_event_timeout(iopf_bpf_unreg_wq,
+					  atomic_long_read(&iopf_bpf_unreg_stops) != seq,
+					  left);
+		if (!left)
+			return -EBUSY;
+	}
 }
 
 /*
@@ -1213,12 +1263,15 @@ static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops)
  * -EBADFD or -ENOENT if a tenant's iommufd, device ID or fault queue ID is
  * not one (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get()), -EEXIST
  * for a name in use,
- * -ENOSPC past IOPF_MAX_POLICIES, -EDQUOT past IOPF_MAX_TENANT_POLICIES
- * of the user, -ENOMEM.
+ * -ENOSPC past IOPF_MAX_POLICIES (for a tenant, past
+ * IOPF_MAX_TENANT_POLICIES_ALL: 16 are kept for the host), -EDQUOT past
+ * IOPF_MAX_TENANT_POLICIES of the user, -EBUSY if an ejected policy of its name is still stopping
+ * after IOPF_BPF_DEAD_WAIT (5 s), -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct iopf_bpf_policy *p, *dead = NULL;
+	struct bpf_link *dead_link = NULL;
 	char scope[IOPF_DEV_NAME_LEN];
 	struct iopf_ops *ops = kdata;
 	struct iopf_bpf_tenant t;
@@ -1243,18 +1296,26 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 
 	/* Before listing: the release hooks look only when it is on */
 	iopf_bpf_key_get();
-	mutex_lock(&iopf_bpf_lock);
+	ret = iopf_bpf_lock_reg(ops, &dead, &dead_link);
+	if (ret) {
+		iopf_bpf_key_put();
+		iopf_bpf_policy_free(p);
+		dev = NULL;	/* put with it */
+		goto out_scope;
+	}
 	if (dev && !device_iommu_mapped(dev)) {
 		ret = -ENODEV;	/* gone, or going: its release has run */
 	} else {
-		dead = iopf_bpf_take_dead(ops);
 		if (iopf_bpf_find(ops, ops->name))
 			ret = -EEXIST;
 		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 			ret = -ENOSPC;
-		else if (p->owner && iopf_bpf_nr_tenant(p->uid) ==
+		else if (p->owner && iopf_bpf_nr_tenant(&p->uid) ==
 					IOPF_MAX_TENANT_POLICIES)
 			ret = -EDQUOT;
+		else if (p->owner && iopf_bpf_nr_tenant(NULL) ==
+					IOPF_MAX_TENANT_POLICIES_ALL)
+			ret = -ENOSPC;	/* the rest is the host's */
 	}
 	if (!ret) {
 		/* Whole before sysfs shows it */
@@ -1283,6 +1344,7 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	mutex_unlock(&iopf_bpf_lock);
 	if (dead) {
 		iopf_bpf_policy_stop(dead);
+		bpf_link_put(dead_link);
 		iopf_bpf_key_put();
 	}
 	if (ret) {
@@ -1300,8 +1362,10 @@ out_scope:
 }
 
 /*
- * struct_ops .unreg: the link was detached or released.  Waits for calls in
- * flight (may sleep), then calls exit() once.
+ * struct_ops .unreg: the link was detached (under the struct_ops update
+ * mutex) or freed (its last reference put: under no lock of the core's, and
+ * the map is put right after).  Waits for calls in flight (may sleep), then
+ * calls exit() once.
  */
 void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 {
@@ -1319,6 +1383,9 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 
 	iopf_bpf_policy_stop(p);
 	iopf_bpf_key_put();
+	/* A .reg() may wait for this one to stop: iopf_bpf_lock_reg() */
+	atomic_long_inc(&iopf_bpf_unreg_stops);
+	wake_up_all(&iopf_bpf_unreg_wq);
 }
 
 /*

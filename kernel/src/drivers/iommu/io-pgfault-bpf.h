@@ -20,6 +20,11 @@ struct iopf_bpf_dir;
 #define IOPF_NR_EJECTIONS	16
 /* Tenant policies one user may have attached at once */
 #define IOPF_MAX_TENANT_POLICIES	8
+/*
+ * Tenant policies of all users at once: the last 16 of IOPF_MAX_POLICIES
+ * are the host's, so that tenants cannot fill them all
+ */
+#define IOPF_MAX_TENANT_POLICIES_ALL	(IOPF_MAX_POLICIES - 16)
 
 /*
  * Per-CPU, bumped with this_cpu_inc(): shared atomics would bounce one cache
