@@ -144,6 +144,7 @@ enum iopf_scope {
 	IOPF_SCOPE_GLOBAL,	/* every device */
 	IOPF_SCOPE_DEVICE,	/* one device, by name (dev_name) */
 	IOPF_SCOPE_TENANT,	/* one device the caller owns through iommufd (iommufd, dev_id) */
+	IOPF_SCOPE_FAULT_QUEUE,	/* a fault queue the caller owns in an iommufd (iommufd, fault_id) */
 };
 
 struct iopf_scope_opts {
@@ -159,20 +160,32 @@ struct iopf_scope_opts {
 	 */
 	int iommufd;
 	unsigned int dev_id;
+	/*
+	 * IOPF_SCOPE_FAULT_QUEUE: with iommufd (as above), the ID of a fault
+	 * queue object in it (IOMMU_FAULT_QUEUE_ALLOC's out_fault_id,
+	 * nonzero): the policy sees every page request delivered to that
+	 * queue.  Must be 0 for the other scopes; dev_id and dev_name must be
+	 * unset with it.
+	 */
+	unsigned int fault_id;
 	size_t :0;
 };
-#define iopf_scope_opts__last_field dev_id
+#define iopf_scope_opts__last_field fault_id
 
 /*
  * Choose where the policy applies, before iopf_policy_load() (the scope is
  * part of the struct_ops value the programs are loaded against).  A tenant
- * scope needs no privilege here: the kernel decides at attach.
+ * or fault-queue scope needs no privilege here: the kernel decides at
+ * attach.
  * Errors: -EINVAL (NULL, an unknown scope, a device name empty or too long,
- * a tenant scope with iommufd < 0 or dev_id 0), -E2BIG (see above),
- * -EBUSY (already loaded), -EOPNOTSUPP (a tenant scope on a kernel whose
- * struct iopf_ops has no iommufd and dev_id members: logged), or -errno of
- * reading the kernel's BTF (/sys/kernel/btf/vmlinux).  Reads the kernel's
- * BTF for a tenant scope (tens of milliseconds); does not block otherwise.
+ * a tenant scope with iommufd < 0 or dev_id 0, a fault-queue scope with
+ * iommufd < 0, fault_id 0, or dev_id or dev_name set, fault_id set with
+ * another scope), -E2BIG (see above), -EBUSY (already loaded),
+ * -EOPNOTSUPP (a tenant scope on a kernel whose struct iopf_ops has no
+ * iommufd and dev_id members, a fault-queue scope on one without iommufd
+ * and fault_id: logged), or -errno of reading the kernel's BTF
+ * (/sys/kernel/btf/vmlinux).  Reads the kernel's BTF for a tenant or
+ * fault-queue scope (tens of milliseconds); does not block otherwise.
  */
 LIBIOPF_API int iopf_policy_set_scope(struct iopf_policy *p,
 				      const struct iopf_scope_opts *opts);
@@ -269,7 +282,8 @@ LIBIOPF_API int iopf_policy_link_fd(const struct iopf_policy *p);
 struct iopf_policy_info {
 	size_t sz;		/* bytes of this struct the library filled */
 	char name[IOPF_NAME_LEN];
-	char scope[IOPF_DEV_NAME_LEN];	/* a device's name, or "*" for all */
+	/* a device's name, "*" for all, or "fault:ID" (a fault-queue scope) */
+	char scope[IOPF_DEV_NAME_LEN];
 	char state[16];			/* "live" or "ejected" */
 	char mode[8];			/* "live" or "shadow" */
 	unsigned long long order;	/* attach order */
