@@ -231,7 +231,10 @@ struct iopf_attach_opts {
  * (a policy of that name is attached), -EPERM or -EACCES (the kernel
  * refused: no privilege, or a tenant scope the caller does not own),
  * -EOPNOTSUPP (the iopf_ops map is not in SEC(".struct_ops.link")),
- * -ENOSPC (the kernel's policy limit), an error of iopf_policy_load(), or
+ * -ENOSPC (the kernel's policy limit), -ENOENT (a tenant or fault-queue
+ * scope's dev_id or fault_id names no such object in its iommufd),
+ * -EBADF or -EBADFD (its iommufd is no open fd, or no iommufd), -EDQUOT
+ * (the user's tenant policy quota), an error of iopf_policy_load(), or
  * another -errno; with pin, an error of pinning (nothing stays attached
  * then).  May block briefly (the pins' lock: another iopfctl or library
  * user pinning).
@@ -313,8 +316,9 @@ struct iopf_ejection_info {
 LIBIOPF_API int iopf_kernel_check(void);
 
 /*
- * The attached policies, in the order the kernel consults them (device-
- * scoped first), into @out: at most @max entries of @info_sz bytes each
+ * The attached policies, in the order the kernel consults them (the
+ * host's device-scoped ones, its global ones, then tenant policies of a
+ * device, then of a fault queue), into @out: at most @max entries of @info_sz bytes each
  * (sizeof(struct iopf_policy_info) as the caller knows it; each entry's sz
  * says how much was filled).  Returns how many are attached (more than
  * @max: only @max were copied), or -EINVAL (NULL with @max > 0, @info_sz
