@@ -251,7 +251,8 @@ LIBIOPF_API int iopf_policy_attach(struct iopf_policy *p,
  * maps replace its pins there.  Errors: -EINVAL (NULL, not loaded, or the
  * kernel refused the new value), -ENOENT (no policy @name attached),
  * -ENOLINK (it was ejected or detached meanwhile), -EXDEV (another scope
- * than the old one's), -EAGAIN (someone else replaced it meanwhile:
+ * than the old one's; or @name is a tenant's policy and @p has no tenant
+ * or fault-queue scope), -EAGAIN (someone else replaced it meanwhile:
  * nothing changed), -EOPNOTSUPP (not a SEC(".struct_ops.link") map),
  * another -errno.  May block briefly (the pins' lock).
  */

@@ -298,6 +298,18 @@ int main(int argc, char **argv)
 			      "uid %d", (int)info[0].uid);
 			check(info[0].sz == sizeof(info[0]), "list: sz is what was filled", "%d", (int)info[0].sz);
 		}
+		{
+			/* A tenant's queue policy: its scope is its owner's, not a name to copy */
+			IOPF_OPTS(iopf_open_opts, o, .name = "queue_pol");
+
+			err = iopf_policy_open("observe", &o, &p);
+			EXPECT("replace of a tenant's fault-queue policy without its scope: -EXDEV",
+			       err ?: iopf_policy_replace(p, "queue_pol"), -EXDEV);
+			check(strstr(last_error, "tenant's policy (scope fault:3") != NULL,
+			      "... and the log says it is a tenant's, scoped fault:3", "%d", 0);
+			iopf_policy_close(p);
+			p = NULL;
+		}
 		n = iopf_list_policies(info, 1, sizeof(info[0]));
 		EXPECT("list into one entry: says how many there are", n, 3);
 		memset(info, 0xff, sizeof(info));

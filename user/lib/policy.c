@@ -581,6 +581,16 @@ int iopf_policy_replace(struct iopf_policy *p, const char *name)
 		libiopf_err("%s was ejected: unload it and load the new policy", name);
 		return -ENOLINK;
 	}
+	/*
+	 * A tenant's policy (scope a device or "fault:ID") keeps its owner's
+	 * scope, which only that owner's iommufd gives: not a name to copy
+	 */
+	if (old.tenant && !p->tenant) {
+		p->step = STEP_SCOPE;
+		libiopf_err("%s is a tenant's policy (scope %s, uid %lld): replace keeps the scope, which only its owner's tenant scope (IOPF_SCOPE_TENANT or IOPF_SCOPE_FAULT_QUEUE) gives; unload it instead",
+			    name, old.scope, old.uid);
+		return -EXDEV;
+	}
 	/* Not loaded yet, and no scope set: the old one's */
 	if (!p->loaded && !p->scope_set && strcmp(old.scope, "*"))
 		iopf_ops_set_str(p->obj, "dev_name", old.scope);
