@@ -89,6 +89,10 @@ expect_match "^scope: +fault:$fid\$" "tenant: iopfctl show: scope fault:$fid" "$
 expect_match "^owner: +tenant, uid 1000\$" "tenant: iopfctl show: owner uid 1000" "$show"
 expect_match "\"scope\":\"fault:$fid\"[^}]*\"tenant\":true,\"uid\":1000" "tenant: iopfctl show --json: the same" \
 	"$($I show --json "$name")"
+out=$($I replace "$name" observe 2>&1)
+rc=$?
+[ $rc = 12 ] && [[ $out == *"tenant's policy (scope fault:$fid"* ]]
+tap_result $? "tenant: the host's iopfctl replace of it: exit 12, the scope is its owner's" "exit $rc: $out"
 before=$(released "$name")
 vmm_stop
 tap_result $? "tenant: queue scope: the VMM closes its iommufd and exits 0" "$(cat "$tmp/out" "$tmp/err")"
