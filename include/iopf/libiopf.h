@@ -27,8 +27,9 @@
 extern "C" {
 #endif
 
+/* Minor 1: IOPF_SCOPE_FAULT_QUEUE and iopf_scope_opts.fault_id */
 #define LIBIOPF_MAJOR_VERSION 1
-#define LIBIOPF_MINOR_VERSION 0
+#define LIBIOPF_MINOR_VERSION 1
 
 #ifndef LIBIOPF_API
 #define LIBIOPF_API __attribute__((visibility("default")))
