@@ -3,17 +3,24 @@
  * iopf-vmm: a sample VMM-side program for tenant policies.  It owns a mock
  * device through iommufd (the iommufd mock IOMMU stands in for a VFIO
  * device bound with VFIO_DEVICE_BIND_IOMMUFD), attaches a policy to that
- * device's faults through libiopf with a tenant scope, fires page
- * requests at it, serves its fault queue (answers SUCCESS to every group
- * that reaches it) and prints what the device got, one JSON object per
- * line on stdout.
+ * device's faults (or to its fault queue's) through libiopf with a tenant
+ * scope, fires page requests at it, serves its fault queue (answers
+ * SUCCESS to every group that reaches it) and prints what the device got,
+ * one JSON object per line on stdout.
  *
- *   iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N] [--hold]
+ *   iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N]
+ *            [--scope device|fault-queue] [--destroy-queue] [--hold]
  *
  * --policy     the policy to attach (default observe); attached as
  *              vmm_<device>
  * --set        a parameter; "@dev" in VALUE is the device's name
  * --faults N   page request groups to fire (default 3), one request each
+ * --scope      what the policy is scoped to: its device (dev_id, the
+ *              default) or its fault queue (fault_id: every page request
+ *              delivered to the queue)
+ * --destroy-queue  before closing the iommufd, detach the device from its
+ *              fault queue and destroy the queue (and its HWPT), and
+ *              report whether the kernel ejected the policy then
  * --hold       then wait for a line on stdin before closing the iommufd,
  *              and report whether the kernel ejected the policy then
  *
@@ -69,8 +76,8 @@ int main(int argc, char **argv)
 	struct iopf_policy *p = NULL;
 	struct mock_dev dev = { 0 };
 	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
-	bool hold = false, handled;
-	char name[32], line[16];
+	bool hold = false, handled, queue_scope = false, destroy_queue = false;
+	char name[32], line[16], scope[32];
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--policy") && i + 1 < argc)
@@ -81,8 +88,14 @@ int main(int argc, char **argv)
 			faults = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hold"))
 			hold = true;
+		else if (!strcmp(argv[i], "--scope") && i + 1 < argc &&
+			 (!strcmp(argv[i + 1], "device") || !strcmp(argv[i + 1], "fault-queue")))
+			queue_scope = !strcmp(argv[++i], "fault-queue");
+		else if (!strcmp(argv[i], "--destroy-queue"))
+			destroy_queue = true;
 		else {
-			fprintf(stderr, "usage: iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N] [--hold]\n");
+			fprintf(stderr, "usage: iopf-vmm [--policy NAME|FILE] [--set KEY=VALUE]... [--faults N]\n"
+				"                [--scope device|fault-queue] [--destroy-queue] [--hold]\n");
 			return 1;
 		}
 	}
@@ -100,11 +113,19 @@ int main(int argc, char **argv)
 	if (err)
 		return fail("mock device", err);
 
-	/* Its policy, scoped by the binding */
+	/* Its policy, scoped by the binding, or by the fault queue */
 	snprintf(name, sizeof(name), "vmm_%s", dev.name);
 	IOPF_OPTS(iopf_open_opts, oo, .name = name);
 	IOPF_OPTS(iopf_scope_opts, so, .scope = IOPF_SCOPE_TENANT,
 		  .iommufd = iommufd, .dev_id = dev.idev_id);
+	if (queue_scope) {
+		so.scope = IOPF_SCOPE_FAULT_QUEUE;
+		so.dev_id = 0;
+		so.fault_id = dev.fault_id;
+		snprintf(scope, sizeof(scope), "fault:%u", dev.fault_id);
+	} else {
+		snprintf(scope, sizeof(scope), "%s", dev.name);
+	}
 	err = iopf_policy_open(policy, &oo, &p);
 	for (i = 0; !err && i < nsets; i++) {
 		char key[64], value[96], *eq = strchr(sets[i], '=');
@@ -122,8 +143,8 @@ int main(int argc, char **argv)
 	err = err ?: iopf_policy_attach(p, NULL);
 	if (err)
 		return fail("attaching the policy", err);
-	printf("{\"event\": \"attached\", \"policy\": \"%s\", \"device\": \"%s\", \"dev_id\": %u, \"uid\": %u}\n",
-	       name, dev.name, dev.idev_id, (unsigned int)getuid());
+	printf("{\"event\": \"attached\", \"policy\": \"%s\", \"device\": \"%s\", \"dev_id\": %u, \"fault_id\": %u, \"scope\": \"%s\", \"uid\": %u}\n",
+	       name, dev.name, dev.idev_id, dev.fault_id, scope, (unsigned int)getuid());
 
 	for (i = 1; i <= faults; i++) {
 		int code = mock_fault_code(&dev, i, &handled);
@@ -139,9 +160,39 @@ int main(int argc, char **argv)
 		if (!fgets(line, sizeof(line), stdin))
 			line[0] = '\0';
 	}
-	/* The binding ends: the kernel ejects the policy (owner-released) */
 	link = iopf_policy_link_fd(p);
-	close(dev.fault_fd);
+	/*
+	 * The queue goes first: off the device, then its HWPT (iommufd
+	 * destroys a queue no HWPT uses), its fd and itself; a policy scoped
+	 * to it is ejected (owner-released)
+	 */
+	if (destroy_queue) {
+		uint32_t fault_id = dev.fault_id;
+
+		err = mock_dev_detach_faults(&dev);
+		err = err ?: mock_destroy_object(iommufd, dev.iopf_hwpt_id);
+		if (err)
+			return fail("destroying the fault queue's HWPT", err);
+		dev.iopf_hwpt_id = 0;
+		close(dev.fault_fd);
+		dev.fault_fd = -1;
+		dev.fault_id = 0;
+		err = mock_destroy_object(iommufd, fault_id);
+		if (err)
+			return fail("destroying the fault queue", err);
+		if (link >= 0) {
+			struct pollfd pfd = { .fd = link, .events = POLLIN };
+
+			printf("{\"event\": \"queue-destroyed\", \"detached\": %s}\n",
+			       poll(&pfd, 1, 2000) == 1 && (pfd.revents & POLLHUP) ?
+			       "true" : "false");
+		} else {
+			printf("{\"event\": \"queue-destroyed\", \"detached\": true}\n");
+		}
+	}
+	/* The binding ends: the kernel ejects the policy (owner-released) */
+	if (dev.fault_fd >= 0)
+		close(dev.fault_fd);
 	close(iommufd);
 	if (link >= 0) {
 		struct pollfd pfd = { .fd = link, .events = POLLIN };

@@ -175,11 +175,14 @@ static int read_policy(const char *name, void *out)
 
 /*
  * Consultation order: the host's scoped policies, the host's global ones,
- * then tenant policies, each kind in attach order
+ * then tenant policies of a device, then those of a fault queue (scope
+ * "fault:ID"), each kind in attach order
  */
 static int consultation_rank(const struct iopf_policy_info *p)
 {
-	return p->tenant ? 2 : !strcmp(p->scope, "*");
+	if (p->tenant)
+		return strncmp(p->scope, "fault:", 6) ? 2 : 3;
+	return !strcmp(p->scope, "*");
 }
 
 static int by_consultation(const void *a, const void *b)

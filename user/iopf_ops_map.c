@@ -190,7 +190,8 @@ static const struct btf_type *kernel_ops_type(const struct btf *kbtf)
 	return id > 0 ? btf__type_by_id(kbtf, id) : NULL;
 }
 
-int iopf_ops_kernel_has_tenant(void)
+/* The kernel's struct iopf_ops has @a and @b: 0, -EOPNOTSUPP, -ENOENT, -errno */
+static int kernel_has_members(const char *a, const char *b)
 {
 	const struct btf_type *t;
 	struct btf *kbtf;
@@ -202,29 +203,46 @@ int iopf_ops_kernel_has_tenant(void)
 	t = kernel_ops_type(kbtf);
 	if (!t)
 		err = -ENOENT;
-	else if (member_offset(kbtf, t, "iommufd", NULL) < 0 ||
-		 member_offset(kbtf, t, "dev_id", NULL) < 0)
+	else if (member_offset(kbtf, t, a, NULL) < 0 ||
+		 member_offset(kbtf, t, b, NULL) < 0)
 		err = -EOPNOTSUPP;
 	btf__free(kbtf);
 	return err;
 }
 
-static int write_kern_value(const struct bpf_object *obj, bool tenant,
-			    int iommufd, unsigned int dev_id);
+int iopf_ops_kernel_has_tenant(void)
+{
+	return kernel_has_members("iommufd", "dev_id");
+}
+
+int iopf_ops_kernel_has_fault_queue(void)
+{
+	return kernel_has_members("iommufd", "fault_id");
+}
+
+static int write_kern_value(const struct bpf_object *obj, const char *id_member,
+			    int iommufd, unsigned int id);
 
 int iopf_ops_write_kern_value(const struct bpf_object *obj)
 {
-	return write_kern_value(obj, false, -1, 0);
+	return write_kern_value(obj, NULL, -1, 0);
 }
 
 int iopf_ops_write_kern_value_tenant(const struct bpf_object *obj, int iommufd,
 				     unsigned int dev_id)
 {
-	return write_kern_value(obj, true, iommufd, dev_id);
+	return write_kern_value(obj, "dev_id", iommufd, dev_id);
 }
 
-static int write_kern_value(const struct bpf_object *obj, bool tenant,
-			    int iommufd, unsigned int dev_id)
+int iopf_ops_write_kern_value_fault_queue(const struct bpf_object *obj, int iommufd,
+					  unsigned int fault_id)
+{
+	return write_kern_value(obj, "fault_id", iommufd, fault_id);
+}
+
+/* @id_member: NULL (a host scope), or "dev_id" or "fault_id" with @iommufd */
+static int write_kern_value(const struct bpf_object *obj, const char *id_member,
+			    int iommufd, unsigned int id)
 {
 	static const char * const strs[] = { "name", "dev_name" };	/* and shadow */
 	const struct btf_type *vt, *kt;
@@ -288,19 +306,19 @@ static int write_kern_value(const struct bpf_object *obj, bool tenant,
 	if (err)
 		goto out;
 	value[data_off + off] = shadow;
-	if (tenant) {
+	if (id_member) {
 		int fd_off = member_offset(kbtf, kt, "iommufd", NULL);
-		int id_off = member_offset(kbtf, kt, "dev_id", NULL);
+		int id_off = member_offset(kbtf, kt, id_member, NULL);
 
 		if (fd_off < 0 || id_off < 0) {
 			err = -EOPNOTSUPP;
 			goto out;
 		}
-		/* The device is the scope: no name beside it */
+		/* The device or the queue is the scope: no name beside it */
 		off = member_offset(kbtf, kt, "dev_name", NULL);
 		memset(value + data_off + off, 0, IOPF_OPS_DEV_NAME_MAX);
 		memcpy(value + data_off + fd_off, &iommufd, sizeof(iommufd));
-		memcpy(value + data_off + id_off, &dev_id, sizeof(dev_id));
+		memcpy(value + data_off + id_off, &id, sizeof(id));
 	}
 
 	/* EBUSY: written before, and a struct_ops value never changes */

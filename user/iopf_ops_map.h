@@ -34,8 +34,8 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
 		      bool *value);
 
 /*
- * The same for a 32-bit integer member ("iommufd", "dev_id": a tenant
- * scope): 0, -ENOENT (a kernel without it) or -EINVAL
+ * The same for a 32-bit integer member ("iommufd", "dev_id", "fault_id": a
+ * tenant or fault-queue scope): 0, -ENOENT (a kernel without it) or -EINVAL
  */
 int iopf_ops_set_u32(const struct bpf_object *obj, const char *member,
 		     __u32 value);
@@ -60,10 +60,20 @@ int iopf_ops_write_kern_value_tenant(const struct bpf_object *obj, int iommufd,
 				     unsigned int dev_id);
 
 /*
+ * The same, with a fault-queue scope: iommufd and fault_id set to
+ * @iommufd and @fault_id (dev_id 0, dev_name empty).  -EOPNOTSUPP if the
+ * kernel's struct iopf_ops has no such members.
+ */
+int iopf_ops_write_kern_value_fault_queue(const struct bpf_object *obj, int iommufd,
+					  unsigned int fault_id);
+
+/*
  * 0 if the running kernel's struct iopf_ops (its BTF) has the tenant
  * scope's members, iommufd and dev_id; -EOPNOTSUPP if not; -ENOENT if it
  * has no struct iopf_ops; another -errno if its BTF cannot be read
  */
 int iopf_ops_kernel_has_tenant(void);
+/* The same for the fault-queue scope's members, iommufd and fault_id */
+int iopf_ops_kernel_has_fault_queue(void);
 
 #endif

@@ -27,8 +27,9 @@
 extern "C" {
 #endif
 
+/* Minor 1: IOPF_SCOPE_FAULT_QUEUE and iopf_scope_opts.fault_id */
 #define LIBIOPF_MAJOR_VERSION 1
-#define LIBIOPF_MINOR_VERSION 0
+#define LIBIOPF_MINOR_VERSION 1
 
 #ifndef LIBIOPF_API
 #define LIBIOPF_API __attribute__((visibility("default")))
@@ -144,6 +145,7 @@ enum iopf_scope {
 	IOPF_SCOPE_GLOBAL,	/* every device */
 	IOPF_SCOPE_DEVICE,	/* one device, by name (dev_name) */
 	IOPF_SCOPE_TENANT,	/* one device the caller owns through iommufd (iommufd, dev_id) */
+	IOPF_SCOPE_FAULT_QUEUE,	/* a fault queue the caller owns in an iommufd (iommufd, fault_id) */
 };
 
 struct iopf_scope_opts {
@@ -159,20 +161,32 @@ struct iopf_scope_opts {
 	 */
 	int iommufd;
 	unsigned int dev_id;
+	/*
+	 * IOPF_SCOPE_FAULT_QUEUE: with iommufd (as above), the ID of a fault
+	 * queue object in it (IOMMU_FAULT_QUEUE_ALLOC's out_fault_id,
+	 * nonzero): the policy sees every page request delivered to that
+	 * queue.  Must be 0 for the other scopes; dev_id and dev_name must be
+	 * unset with it.
+	 */
+	unsigned int fault_id;
 	size_t :0;
 };
-#define iopf_scope_opts__last_field dev_id
+#define iopf_scope_opts__last_field fault_id
 
 /*
  * Choose where the policy applies, before iopf_policy_load() (the scope is
  * part of the struct_ops value the programs are loaded against).  A tenant
- * scope needs no privilege here: the kernel decides at attach.
+ * or fault-queue scope needs no privilege here: the kernel decides at
+ * attach.
  * Errors: -EINVAL (NULL, an unknown scope, a device name empty or too long,
- * a tenant scope with iommufd < 0 or dev_id 0), -E2BIG (see above),
- * -EBUSY (already loaded), -EOPNOTSUPP (a tenant scope on a kernel whose
- * struct iopf_ops has no iommufd and dev_id members: logged), or -errno of
- * reading the kernel's BTF (/sys/kernel/btf/vmlinux).  Reads the kernel's
- * BTF for a tenant scope (tens of milliseconds); does not block otherwise.
+ * a tenant scope with iommufd < 0 or dev_id 0, a fault-queue scope with
+ * iommufd < 0, fault_id 0, or dev_id or dev_name set, fault_id set with
+ * another scope), -E2BIG (see above), -EBUSY (already loaded),
+ * -EOPNOTSUPP (a tenant scope on a kernel whose struct iopf_ops has no
+ * iommufd and dev_id members, a fault-queue scope on one without iommufd
+ * and fault_id: logged), or -errno of reading the kernel's BTF
+ * (/sys/kernel/btf/vmlinux).  Reads the kernel's BTF for a tenant or
+ * fault-queue scope (tens of milliseconds); does not block otherwise.
  */
 LIBIOPF_API int iopf_policy_set_scope(struct iopf_policy *p,
 				      const struct iopf_scope_opts *opts);
@@ -218,7 +232,10 @@ struct iopf_attach_opts {
  * (a policy of that name is attached), -EPERM or -EACCES (the kernel
  * refused: no privilege, or a tenant scope the caller does not own),
  * -EOPNOTSUPP (the iopf_ops map is not in SEC(".struct_ops.link")),
- * -ENOSPC (the kernel's policy limit), an error of iopf_policy_load(), or
+ * -ENOSPC (the kernel's policy limit), -ENOENT (a tenant or fault-queue
+ * scope's dev_id or fault_id names no such object in its iommufd),
+ * -EBADF or -EBADFD (its iommufd is no open fd, or no iommufd), -EDQUOT
+ * (the user's tenant policy quota), an error of iopf_policy_load(), or
  * another -errno; with pin, an error of pinning (nothing stays attached
  * then).  May block briefly (the pins' lock: another iopfctl or library
  * user pinning).
@@ -235,7 +252,8 @@ LIBIOPF_API int iopf_policy_attach(struct iopf_policy *p,
  * maps replace its pins there.  Errors: -EINVAL (NULL, not loaded, or the
  * kernel refused the new value), -ENOENT (no policy @name attached),
  * -ENOLINK (it was ejected or detached meanwhile), -EXDEV (another scope
- * than the old one's), -EAGAIN (someone else replaced it meanwhile:
+ * than the old one's; or @name is a tenant's policy and @p has no tenant
+ * or fault-queue scope), -EAGAIN (someone else replaced it meanwhile:
  * nothing changed), -EOPNOTSUPP (not a SEC(".struct_ops.link") map),
  * another -errno.  May block briefly (the pins' lock).
  */
@@ -269,7 +287,8 @@ LIBIOPF_API int iopf_policy_link_fd(const struct iopf_policy *p);
 struct iopf_policy_info {
 	size_t sz;		/* bytes of this struct the library filled */
 	char name[IOPF_NAME_LEN];
-	char scope[IOPF_DEV_NAME_LEN];	/* a device's name, or "*" for all */
+	/* a device's name, "*" for all, or "fault:ID" (a fault-queue scope) */
+	char scope[IOPF_DEV_NAME_LEN];
 	char state[16];			/* "live" or "ejected" */
 	char mode[8];			/* "live" or "shadow" */
 	unsigned long long order;	/* attach order */
@@ -299,8 +318,9 @@ struct iopf_ejection_info {
 LIBIOPF_API int iopf_kernel_check(void);
 
 /*
- * The attached policies, in the order the kernel consults them (device-
- * scoped first), into @out: at most @max entries of @info_sz bytes each
+ * The attached policies, in the order the kernel consults them (the
+ * host's device-scoped ones, its global ones, then tenant policies of a
+ * device, then of a fault queue), into @out: at most @max entries of @info_sz bytes each
  * (sizeof(struct iopf_policy_info) as the caller knows it; each entry's sz
  * says how much was filled).  Returns how many are attached (more than
  * @max: only @max were copied), or -EINVAL (NULL with @max > 0, @info_sz

@@ -101,7 +101,7 @@ out=$(gcc -Wall -Wextra -Werror -Iinclude -o "$tmp/unit" selftests/libiopf/unit.
 tap_result $? "libiopf: the unit tests build against build/libiopf.so" "$out"
 # A sysfs tree as the kernel has it, with a tenant policy's files
 s=$tmp/sysfs
-mkdir -p "$s/policies/host_pol" "$s/policies/dev_pol" "$s/ejections/3" "$s/stats"
+mkdir -p "$s/policies/host_pol" "$s/policies/dev_pol" "$s/policies/queue_pol" "$s/ejections/3" "$s/stats"
 pol() {	# pol NAME SCOPE ORDER
 	local d=$s/policies/$1
 	echo "$2" >"$d/scope"; echo live >"$d/state"; echo live >"$d/mode"; echo "$3" >"$d/order"
@@ -110,6 +110,9 @@ pol() {	# pol NAME SCOPE ORDER
 pol host_pol '*' 1
 pol dev_pol iommufd_mock0 2
 echo 1 >"$s/policies/dev_pol/tenant"; echo 1000 >"$s/policies/dev_pol/uid"
+# A fault-queue policy, attached first: still asked after the device's
+pol queue_pol fault:3 0
+echo 1 >"$s/policies/queue_pol/tenant"; echo 1000 >"$s/policies/queue_pol/uid"
 e=$s/ejections/3
 echo 123 >"$e/time_ns"; echo gone >"$e/name"; echo exit >"$e/reason"; echo default >"$e/action"
 echo iommufd_mock0 >"$e/device"; echo 0x42 >"$e/pasid"; echo "" >"$e/message"

@@ -3,8 +3,10 @@
  * Stress: page requests (partial and last, with and without PASID) fired
  * at several mock devices from several processes at once, while
  *  - a fuzz policy answers at random, is ejected and attached again;
- *  - legal policies (global, scoped to a device, scoped to a device that is
- *    then destroyed) are attached and detached;
+ *  - legal policies (global, scoped to a device, tenant policies scoped to
+ *    a device's iommufd binding or to a fault queue, scoped to a device
+ *    that is then destroyed, to a fault queue that is then destroyed) are
+ *    attached and detached;
  *  - devices are destroyed and created with groups pending at the handler,
  *    fault queues replaced, detached, attached again, their fds closed with
  *    groups read and unanswered;
@@ -116,6 +118,8 @@ struct pstat {
 	unsigned long long attach, attach_inj_armed, attach_inj_hit, attach_inj_failed;
 	unsigned long long detach, ejected, ejected_kind[16], self_detached;
 	unsigned long long ran_after_detach, exit_mismatch;
+	/* fault-queue policies: calls while attached, queues destroyed under one */
+	unsigned long long queue_decided, queue_destroyed;
 	unsigned long long detach_ns_max, detach_ns_sum, detach_pending_ns_max, pending_at_detach;
 	unsigned long long loads, load_ns_sum, load_ns_max;
 	/* Time spent, for tuning: trigger ioctls, fault-domain ops, device create/destroy */
@@ -945,21 +949,171 @@ static void victim_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 }
 
 /*
+ * Tenant policies scoped to the victim's fault queue, one per queue ID it
+ * had: iommufd hands out the lowest free ID, so IDs come back, and a map's
+ * scope is fixed once its value is written.
+ */
+#define QPOOL_LOADS 2
+
+static struct xpol *qpol_get(struct proc *p, struct xpol *pool, const struct mock_dev *m)
+{
+	static int loaded;
+	struct xpol *x;
+	char name[32];
+
+	if (m->fault_id >= XPOOL)
+		return NULL;
+	x = &pool[m->fault_id];
+	if (x->t)
+		return x;
+	if (loaded == QPOOL_LOADS)
+		return NULL;
+	loaded++;
+	x->t = test_policy__open();
+	snprintf(name, sizeof(name), "stress_q%u_%d", m->fault_id, getpid());
+	if (!x->t || policy_name(x->t->obj, name, NULL) ||
+	    iopf_ops_set_u32(x->t->obj, "iommufd", p->iommufd) ||
+	    iopf_ops_set_u32(x->t->obj, "fault_id", m->fault_id)) {
+		fail("proc %d: open %s (fault-queue scope)", p->idx, name);
+		goto err;
+	}
+	/* Legal for a tenant: drops partials past one, answers INVALID */
+	x->t->rodata->drop_cap = 1;
+	x->t->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	if (TIMED_LOAD(p, test_policy__load, x->t)) {
+		fail("proc %d: load %s", p->idx, name);
+		goto err;
+	}
+	x->pl.what = "victim queue's policy";
+	x->pl.map = iopf_ops_map(x->t->obj);
+	return x;
+err:
+	test_policy__destroy(x->t);
+	x->t = NULL;
+	return NULL;
+}
+
+/*
+ * Destroy @v's fault queue as a tenant does: off the device (iommufd
+ * answers its pending groups INVALID), its HWPTs, its fd, then the queue
+ * object, which ejects the policies scoped to it.  Caller holds v->lock.
+ */
+static int queue_destroy(struct proc *p, struct fdev *v)
+{
+	int ret = mock_dev_detach_faults(&v->m);
+
+	ret = ret ?: mock_destroy_object(v->m.iommufd, v->m.iopf_hwpt_id);
+	if (ret)
+		return ret;
+	v->m.iopf_hwpt_id = 0;
+	close(v->m.fault_fd);
+	v->m.fault_fd = -1;
+	ret = mock_destroy_object(v->m.iommufd, v->m.fault_id);
+	if (ret)
+		return ret;
+	v->m.fault_id = 0;
+	mock_dev_free_faults(&v->m);	/* the parent HWPT */
+	v->queue = Q_NONE;
+	queue_gone(v);
+	INC(p->st, queue_destroyed);
+	return 0;
+}
+
+/*
+ * A tenant policy scoped to the victim's fault queue, then the queue
+ * destroyed with groups pending at it: the kernel must eject the policy
+ * (owner-released), and it must not run again, also once the victim has
+ * a new queue, likely with the same ID.
+ */
+static void queue_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
+{
+	struct xpol *x = v->queue == Q_OPEN ? qpol_get(p, pool, &v->m) : NULL;
+	struct bpf_link *l = NULL;
+	uint64_t calls;
+	int fd = -1, ret;
+
+	if (!x)
+		return;
+	if (!x->first_done) {
+		l = bpf_map__attach_struct_ops(x->pl.map);
+		if (!l) {
+			fail("proc %d: attach to fault queue %u of %s: %s", p->idx,
+			     v->m.fault_id, v->m.name, strerror(errno));
+			return;
+		}
+		x->first_done = true;
+		x->pl.attached++;
+		INC(p->st, attach);
+		fd = bpf_link__fd(l);
+	} else {
+		fd = pol_attach(p, &x->pl, rnd() % 4 == 0);
+		if (fd < 0)
+			return;
+	}
+	calls = test_calls(x->t);
+	burst(p, v, 2 + rnd() % 4);	/* answered INVALID by the queue's policy */
+	if (test_calls(x->t) != calls)
+		INC(p->st, queue_decided);
+	pthread_mutex_lock(&v->lock);
+	service(p, v, rnd() % 2, false);	/* some read, left unanswered */
+	ret = queue_destroy(p, v);
+	pthread_mutex_unlock(&v->lock);
+	if (ret) {
+		fail("proc %d: destroy the fault queue of %s: %s", p->idx, v->m.name,
+		     strerror(-ret));
+	} else if (!link_hup(fd, 5000)) {
+		fail("proc %d: policy scoped to a destroyed fault queue not ejected", p->idx);
+	} else {
+		INC(p->st, ejected);
+		INC(p->st, ejected_kind[x->t->data->exit_kind & 15]);
+		if (x->t->data->exit_kind != IOPF_EXIT_OWNER_RELEASED)
+			fail("proc %d: victim queue's policy stopped, reason %u", p->idx,
+			     x->t->data->exit_kind);
+	}
+	calls = test_calls(x->t);
+	/* A new queue for the victim, then its groups: not the old policy's */
+	pthread_mutex_lock(&v->lock);
+	ret = mock_dev_enable_faults(&v->m);
+	if (ret) {
+		fail("proc %d: enable faults on %s: %s", p->idx, v->m.name, strerror(-ret));
+		mock_dev_free_faults(&v->m);
+	} else {
+		v->queue = Q_OPEN;
+		INC(p->st, enabled);
+	}
+	pthread_mutex_unlock(&v->lock);
+	burst(p, v, 2);
+	if (test_calls(x->t) != calls) {
+		INC(p->st, ran_after_detach);
+		fail("proc %d: a fault-queue policy ran after its queue was destroyed", p->idx);
+	}
+	if (l)
+		bpf_link__destroy(l);
+	else
+		close(fd);
+	INC(p->st, detach);
+}
+
+/*
  * Legal policies in a loop: one global (drops partials past 2 per group,
  * routes PASID requests without a handle), one scoped to this process's
  * own device (answers SUCCESS), a tenant policy of the same device, by its
- * iommufd binding (answers INVALID, asked after both host policies), and
- * one scoped to a victim device that is destroyed under it.  Each detach is timed with groups pending at the
+ * iommufd binding (answers INVALID, asked after both host policies), a
+ * tenant policy of that device's fault queue (answers SUCCESS, asked
+ * after the device's: it decides the groups fired while it is attached
+ * alone beside the global one), one scoped to a victim device that is
+ * destroyed under it, and one scoped to the victim's fault queue, which
+ * is destroyed under it.  Each detach is timed with groups pending at the
  * own device's unread queue, and afterwards the policies must not run.
  */
 static void good(int idx, uint64_t seed)
 {
 	struct proc p = { .seed = seed, .ndev = 2 };
 	struct test_policy *g = test_policy__open(), *s = test_policy__open();
-	struct test_policy *tn = test_policy__open();
+	struct test_policy *tn = test_policy__open(), *tq = test_policy__open();
 	struct pol pg = { .what = "global test policy" }, ps = { .what = "scoped test policy" };
-	struct pol pt = { .what = "tenant test policy" };
-	static struct xpol pool[XPOOL];
+	struct pol pt = { .what = "tenant test policy" }, pq = { .what = "fault-queue test policy" };
+	static struct xpol pool[XPOOL], qpool[XPOOL];
 	struct fdev *d = &p.dev[0], *v = &p.dev[1];
 	char name[32];
 	int i, cycle = 0;
@@ -972,7 +1126,7 @@ static void good(int idx, uint64_t seed)
 		if (dev_create(&p, &p.dev[i], true))
 			_exit(1);
 	}
-	if (!g || !s || !tn)
+	if (!g || !s || !tn || !tq)
 		_exit(1);
 	snprintf(name, sizeof(name), "stress_good_g%d", getpid());
 	policy_name(g->obj, name, NULL);
@@ -991,25 +1145,43 @@ static void good(int idx, uint64_t seed)
 		_exit(1);
 	}
 	tn->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
+	/* The own device's fault queue: the good process never replaces it */
+	snprintf(name, sizeof(name), "stress_good_q%d", getpid());
+	if (policy_name(tq->obj, name, NULL) ||
+	    iopf_ops_set_u32(tq->obj, "iommufd", p.iommufd) ||
+	    iopf_ops_set_u32(tq->obj, "fault_id", d->m.fault_id)) {
+		fail("proc %d: fault-queue scope", idx);
+		_exit(1);
+	}
+	tq->rodata->last_action = IOPF_ACT_ANSWER_SUCCESS;
 	if (TIMED_LOAD(&p, test_policy__load, g) || TIMED_LOAD(&p, test_policy__load, s) ||
-	    TIMED_LOAD(&p, test_policy__load, tn) || !xpol_get(&p, pool, &v->m)) {
+	    TIMED_LOAD(&p, test_policy__load, tn) || TIMED_LOAD(&p, test_policy__load, tq) ||
+	    !xpol_get(&p, pool, &v->m)) {
 		fail("proc %d: load test policies", idx);
 		_exit(1);
 	}
 	if (pol_first(&p, &pg, g->obj) || pol_first(&p, &ps, s->obj) ||
-	    pol_first(&p, &pt, tn->obj))
+	    pol_first(&p, &pt, tn->obj) || pol_first(&p, &pq, tq->obj))
 		_exit(1);
 	__atomic_fetch_add(&sh->policies_ready, 1, __ATOMIC_RELEASE);
 
 	while (!sh->stop_policies && sh->nerr < 100) {
-		uint64_t gc, sc, tc;
-		int lg, ls, lt;
+		uint64_t gc, sc, tc, qc;
+		int lg, ls, lt, lq;
 
 		lg = pol_attach(&p, &pg, rnd() % 4 == 0);
 		if (lg < 0)
 			break;
 		/* Left at the handler, some routed there by the global policy */
 		burst(&p, d, 2 + rnd() % 4);
+		lq = pol_attach(&p, &pq, rnd() % 4 == 0);
+		if (lq < 0)
+			break;
+		qc = test_calls(tq);
+		/* Answered SUCCESS by the queue's policy, alone beside the global one */
+		burst(&p, d, 2 + rnd() % 4);
+		if (test_calls(tq) != qc)
+			INC(p.st, queue_decided);
 		lt = pol_attach(&p, &pt, rnd() % 4 == 0);
 		if (lt < 0)
 			break;
@@ -1021,18 +1193,22 @@ static void good(int idx, uint64_t seed)
 		burst(&p, d, 2 + rnd() % 4);
 		if (cycle % 2 == 0)
 			victim_cycle(&p, pool, v);
+		else
+			queue_cycle(&p, qpool, v);
 		pol_detach(&p, ls, has_pending(d));
 		pol_detach(&p, lt, has_pending(d));
+		pol_detach(&p, lq, has_pending(d));
 		pol_detach(&p, lg, has_pending(d));
 
 		/* Returned: none may run again, whatever faults come */
 		gc = test_calls(g);
 		sc = test_calls(s);
 		tc = test_calls(tn);
+		qc = test_calls(tq);
 		burst(&p, d, 4);
 		usleep(2000);
 		if (test_calls(g) != gc || test_calls(s) != sc ||
-		    test_calls(tn) != tc) {
+		    test_calls(tn) != tc || test_calls(tq) != qc) {
 			INC(p.st, ran_after_detach);
 			fail("proc %d: a test policy ran after its detach returned", idx);
 		}
@@ -1049,6 +1225,13 @@ static void good(int idx, uint64_t seed)
 		fail("proc %d: tenant exit ran %llu times for %d attaches, last kind %u",
 		     idx, (unsigned long long)tn->bss->calls_exit, pt.attached,
 		     tn->data->exit_kind);
+	}
+	if (tq->bss->calls_exit != (uint64_t)pq.attached ||
+	    tq->data->exit_kind != IOPF_EXIT_DETACHED) {
+		INC(p.st, exit_mismatch);
+		fail("proc %d: fault-queue policy exit ran %llu times for %d attaches, last kind %u",
+		     idx, (unsigned long long)tq->bss->calls_exit, pq.attached,
+		     tq->data->exit_kind);
 	}
 	if (g->bss->calls_exit != (uint64_t)pg.attached ||
 	    s->bss->calls_exit != (uint64_t)ps.attached ||
@@ -1067,12 +1250,19 @@ static void good(int idx, uint64_t seed)
 			     (unsigned long long)pool[i].t->bss->calls_exit, pool[i].pl.attached);
 		}
 		test_policy__destroy(pool[i].t);
+		if (qpool[i].t && qpool[i].t->bss->calls_exit != (uint64_t)qpool[i].pl.attached) {
+			INC(p.st, exit_mismatch);
+			fail("proc %d: stress_q%d: exit ran %llu times for %d attaches", idx, i,
+			     (unsigned long long)qpool[i].t->bss->calls_exit, qpool[i].pl.attached);
+		}
+		test_policy__destroy(qpool[i].t);
 	}
 	for (i = 0; i < p.ndev; i++)
 		dev_destroy(&p, &p.dev[i]);
 	test_policy__destroy(g);
 	test_policy__destroy(s);
 	test_policy__destroy(tn);
+	test_policy__destroy(tq);
 	close(p.iommufd);
 	_exit(0);
 }
@@ -1479,7 +1669,10 @@ int main(void)
 	ksft_print_msg("fault fds closed %llu (%llu groups read and unanswered); groups read %llu, answered by the test %llu, illegal codes refused %llu\n",
 		       SUM(fd_closed), SUM(closed_unanswered), SUM(read_groups),
 		       SUM(answered), SUM(bad_code_refused));
-	ksft_print_msg("attach/detach cycles: legal policies %llu/%llu (global, scoped to a device, scoped to a destroyed device), fuzz policy %llu/%llu (%llu ejected, %llu detached by the test)\n",
+	ksft_print_msg("fault-queue tenant policies: deciding in %llu bursts; queues destroyed under one %llu (owner-released %llu)\n",
+		       SUM(queue_decided), SUM(queue_destroyed),
+		       SUM(ejected_kind[IOPF_EXIT_OWNER_RELEASED]));
+	ksft_print_msg("attach/detach cycles: legal policies %llu/%llu (global, scoped to a device, tenant of a device and of a fault queue, scoped to a destroyed device or queue), fuzz policy %llu/%llu (%llu ejected, %llu detached by the test)\n",
 		       sh->st[good_idx].attach, sh->st[good_idx].detach,
 		       sh->st[fuzz_idx].attach, sh->st[fuzz_idx].detach,
 		       sh->st[fuzz_idx].ejected, sh->st[fuzz_idx].self_detached);
@@ -1537,7 +1730,9 @@ int main(void)
 	ksft_test_result(SUM(ejected_kind[IOPF_EXIT_BAD_ACTION]) + SUM(ejected_kind[IOPF_EXIT_WRONG_KIND]) &&
 			 SUM(inj_hit) && SUM(attach_inj_failed) && SUM(destroyed_pending) &&
 			 SUM(replaced_pending) && SUM(detached_pending) && SUM(closed_unanswered) &&
-			 SUM(pending_at_detach) && SUM(bad_setup) && l.read_unanswered,
-			 "stress: every ingredient happened (ejections, injections, teardown with groups pending)\n");
+			 SUM(pending_at_detach) && SUM(bad_setup) && l.read_unanswered &&
+			 SUM(queue_decided) && SUM(queue_destroyed) &&
+			 SUM(ejected_kind[IOPF_EXIT_OWNER_RELEASED]),
+			 "stress: every ingredient happened (ejections, injections, teardown with groups pending, fault-queue policies deciding and their queues destroyed)\n");
 	ksft_finished();
 }

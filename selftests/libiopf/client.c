@@ -11,6 +11,8 @@
  *   client stats NAME              its counters (iopf_get_policy)
  *   client unload NAME             iopf_unload()
  *   client tenant                  a tenant scope: what set_scope says
+ *   client queue                   a fault-queue scope: what set_scope says,
+ *                                  and validate (the value the kernel gets)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -119,6 +121,20 @@ int main(int argc, char **argv)
 		iopf_policy_close(p);
 		return 0;
 	}
-	fprintf(stderr, "usage: client cycle|device|stats|unload|tenant ...\n");
+	if (argc == 2 && !strcmp(argv[1], "queue")) {
+		IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 0,
+			  .fault_id = 1);
+
+		if (open_observe("queue", &p))
+			return 1;
+		err = iopf_policy_set_scope(p, &s);
+		printf("queue_scope=%d\n", err);
+		/* The value with the queue's members, checked by the kernel (not attached) */
+		if (!err)
+			printf("queue_validate=%d\n", iopf_policy_load(p) ?: iopf_policy_validate(p));
+		iopf_policy_close(p);
+		return 0;
+	}
+	fprintf(stderr, "usage: client cycle|device|stats|unload|tenant|queue ...\n");
 	return 2;
 }

@@ -119,12 +119,64 @@ int main(int argc, char **argv)
 			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE, .dev_name = "iommufd_mock0");
 			EXPECT("device scope by name: 0", iopf_policy_set_scope(p, &s), 0);
 		}
+		/* The fault-queue scope: an iommufd and a queue ID, nothing else */
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 3);
+			EXPECT("fault-queue scope with fault_id 0: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "fault queue ID") != NULL,
+			      "... and the log says it needs a fault queue ID", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = -1, .fault_id = 2);
+			EXPECT("fault-queue scope with iommufd -1: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 3,
+				  .fault_id = 2, .dev_id = 1);
+			EXPECT("fault-queue scope with a dev_id too: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "takes no device ID") != NULL,
+			      "... and the log says one scope at a time", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 3,
+				  .fault_id = 2, .dev_name = "iommufd_mock0");
+			EXPECT("fault-queue scope with a dev_name too: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 3,
+				  .dev_id = 1, .fault_id = 2);
+			EXPECT("tenant (device) scope with a fault_id: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "fault-queue scope only") != NULL,
+			      "... and the log says fault_id is the fault-queue scope's", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE,
+				  .dev_name = "iommufd_mock0", .fault_id = 2);
+			EXPECT("device scope with a fault_id: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_GLOBAL, .fault_id = 2);
+			EXPECT("global scope with a fault_id: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			/* An older caller's struct ends before fault_id: what lies past it is not read */
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_GLOBAL, .fault_id = 2);
+			s.sz = offsetof(struct iopf_scope_opts, fault_id);
+			EXPECT("scope opts of an older caller (no fault_id): accepted", iopf_policy_set_scope(p, &s), 0);
+		}
 		/* The host's kernel has no iopf-bpf, so no tenant members either */
 		if (argc > 1 && !strcmp(argv[1], "no-tenant-kernel")) {
 			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 0, .dev_id = 1);
 			EXPECT("tenant scope on a kernel without it: -EOPNOTSUPP", iopf_policy_set_scope(p, &s), -EOPNOTSUPP);
 			check(strstr(last_error, "no tenant scope") != NULL,
 			      "... and the log says the kernel has no tenant scope", "%d", 0);
+		}
+		if (argc > 1 && !strcmp(argv[1], "no-tenant-kernel")) {
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 0, .fault_id = 1);
+			EXPECT("fault-queue scope on a kernel without it: -EOPNOTSUPP",
+			       iopf_policy_set_scope(p, &s), -EOPNOTSUPP);
+			check(strstr(last_error, "no fault-queue scope") != NULL,
+			      "... and the log says the kernel has no fault-queue scope", "%d", 0);
 		}
 		iopf_policy_close(p);
 		p = NULL;
@@ -230,19 +282,36 @@ int main(int argc, char **argv)
 
 		setenv("IOPF_SYSFS", argv[2], 1);
 		n = iopf_list_policies(info, 4, sizeof(info[0]));
-		EXPECT("list: the two policies", n, 2);
-		if (n == 2) {
+		EXPECT("list: the three policies", n, 3);
+		if (n == 3) {
 			/* dev_pol is a tenant's: asked after every host policy */
 			check(!strcmp(info[0].name, "host_pol") && !strcmp(info[1].name, "dev_pol"),
 			      "list: a tenant's device-scoped policy after the host's global one", "%d", 0);
+			/* queue_pol, attached first, is asked after the devices' tenant policies */
+			check(!strcmp(info[2].name, "queue_pol") && !strcmp(info[2].scope, "fault:3") &&
+			      info[2].tenant == 1 && info[2].uid == 1000,
+			      "list: a fault-queue policy (scope fault:3) after the device tenant policies",
+			      "%d", 0);
 			check(info[1].tenant == 1 && info[1].uid == 1000, "list: tenant and uid read when present",
 			      "uid %d", (int)info[1].uid);
 			check(info[0].tenant == 0 && info[0].uid == -1, "list: absent: a host policy, uid -1",
 			      "uid %d", (int)info[0].uid);
 			check(info[0].sz == sizeof(info[0]), "list: sz is what was filled", "%d", (int)info[0].sz);
 		}
+		{
+			/* A tenant's queue policy: its scope is its owner's, not a name to copy */
+			IOPF_OPTS(iopf_open_opts, o, .name = "queue_pol");
+
+			err = iopf_policy_open("observe", &o, &p);
+			EXPECT("replace of a tenant's fault-queue policy without its scope: -EXDEV",
+			       err ?: iopf_policy_replace(p, "queue_pol"), -EXDEV);
+			check(strstr(last_error, "tenant's policy (scope fault:3") != NULL,
+			      "... and the log says it is a tenant's, scoped fault:3", "%d", 0);
+			iopf_policy_close(p);
+			p = NULL;
+		}
 		n = iopf_list_policies(info, 1, sizeof(info[0]));
-		EXPECT("list into one entry: says how many there are", n, 2);
+		EXPECT("list into one entry: says how many there are", n, 3);
 		memset(info, 0xff, sizeof(info));
 		err = iopf_get_policy("host_pol", info, offsetof(struct iopf_policy_info, tenant));
 		EXPECT("get_policy with an older, shorter struct: 0", err, 0);

@@ -10,7 +10,8 @@
 # to all devices, listed, its counters read and detached; attached to one
 # mock device, pinned, ejected with the device, unloaded; attached to all
 # devices, pinned, counting the faults fired, seen by iopfctl, unloaded;
-# and a tenant scope on a kernel without one refused.
+# and a tenant scope on a kernel without one refused; the same for a
+# fault-queue scope.
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 C=build/selftests/libiopf/client
@@ -88,6 +89,17 @@ if build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
 else
 	[ "$(val tenant_scope "$out")" = -95 ] && grep -q 'no tenant scope' <<<"$out"
 	tap_result $? "libiopf: a tenant scope on a kernel without one: -EOPNOTSUPP, said" "$out"
+fi
+
+# --- a fault-queue scope ---
+out=$($C queue)
+if build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
+	sed -n "/^\[[0-9]*\] STRUCT 'iopf_ops'/,/^\[/p" | grep -q "'fault_id'"; then
+	[ "$(val queue_scope "$out")" = 0 ] && [ "$(val queue_validate "$out")" = 0 ]
+	tap_result $? "libiopf: a fault-queue scope is accepted on a kernel that has one, its value too" "$out"
+else
+	[ "$(val queue_scope "$out")" = -95 ] && grep -q 'no fault-queue scope' <<<"$out"
+	tap_result $? "libiopf: a fault-queue scope on a kernel without one: -EOPNOTSUPP, said" "$out"
 fi
 $I unload --all >/dev/null 2>&1
 tap_done

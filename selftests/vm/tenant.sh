@@ -5,10 +5,10 @@
 # Tenant policies from user space: tools/iopf-runtime starts the sample VMM
 # (tools/iopf-vmm) as uid 1000 in a user namespace of its own with a BPF
 # token; the VMM owns a mock device through iommufd and attaches a policy
-# to it through libiopf.  Checked: its faults get the policy's answers, the
-# host's iopfctl shows the policy with its owner and can unload it, closing
-# the iommufd ejects it, and the host's own commands stay refused to the
-# tenant.
+# to it (or to its fault queue) through libiopf.  Checked: its faults get
+# the policy's answers, the host's iopfctl shows the policy with its owner
+# and scope and can unload it, closing the iommufd (or destroying the
+# queue) ejects it, and the host's own commands stay refused to the tenant.
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 I=build/iopfctl
@@ -63,6 +63,57 @@ expect_match '"event": "closed", "detached": true' "tenant: closing the iommufd 
 json=$($I list --json)
 expect_match "\"name\":\"$name\",\"reason\":\"owner-released\"" "tenant: ... ejected with owner-released" "$json"
 expect_no_match "\"policies\":\\[[^]]*\"$name\"" "tenant: ... and no longer listed" "$json"
+
+# --- a tenant's policy scoped to its fault queue ---
+# owner-released ejections of NAME so far: the device's name, and so the
+# policy's, may be an earlier VMM's again
+released() { $I list --json | grep -o "\"name\":\"$1\",\"reason\":\"owner-released\"" | wc -l; }
+vmm_start --scope fault-queue --policy quarantine --set deny=@dev --faults 3
+tap_result $? "tenant: the VMM attaches quarantine to its own fault queue as uid 1000" "$(cat "$tmp/err")"
+name=$(sed -n 's/.*"event": "attached", "policy": "\([^"]*\)".*/\1/p' "$tmp/out")
+fid=$(sed -n 's/.*"fault_id": \([0-9]*\).*/\1/p' "$tmp/out")
+expect_match "\"scope\": \"fault:$fid\"" "tenant: ... scoped to its queue, fault:$fid" "$(grep attached "$tmp/out")"
+for g in 1 2 3; do
+	expect_match "\"group\": $g, \"code\": \"invalid\", \"via\": \"policy\"" \
+		"tenant: queue scope: group $g answered INVALID by its policy" "$(cat "$tmp/out")"
+done
+json=$($I list --json)
+expect_match "\"name\":\"$name\",\"scope\":\"fault:$fid\"" "tenant: iopfctl list --json shows it scoped fault:$fid" "$json"
+expect_match "\"name\":\"$name\"[^}]*\"tenant\":true,\"uid\":1000" "tenant: ... as a tenant policy of uid 1000" "$json"
+text=$($I list)
+expect_match "^$name +fault:$fid +[0-9]+ live " "tenant: iopfctl list's table shows scope fault:$fid" "$text"
+expect_match "^tenant policies \\(asked after the host's\\): $name \\(uid 1000\\)" \
+	"tenant: ... and its tenant line uid 1000" "$text"
+show=$($I show "$name")
+expect_match "^scope: +fault:$fid\$" "tenant: iopfctl show: scope fault:$fid" "$show"
+expect_match "^owner: +tenant, uid 1000\$" "tenant: iopfctl show: owner uid 1000" "$show"
+expect_match "\"scope\":\"fault:$fid\"[^}]*\"tenant\":true,\"uid\":1000" "tenant: iopfctl show --json: the same" \
+	"$($I show --json "$name")"
+out=$($I replace "$name" observe 2>&1)
+rc=$?
+[ $rc = 12 ] && [[ $out == *"tenant's policy (scope fault:$fid"* ]]
+tap_result $? "tenant: the host's iopfctl replace of it: exit 12, the scope is its owner's" "exit $rc: $out"
+before=$(released "$name")
+vmm_stop
+tap_result $? "tenant: queue scope: the VMM closes its iommufd and exits 0" "$(cat "$tmp/out" "$tmp/err")"
+expect_match '"event": "closed", "detached": true' "tenant: closing the iommufd detached its queue's policy" "$(cat "$tmp/out")"
+now=$(released "$name")
+[ "$now" -gt "$before" ]
+tap_result $? "tenant: ... ejected with owner-released" "owner-released ejections of $name: $before before, $now after"
+expect_no_match "\"policies\":\\[[^]]*\"$name\"" "tenant: ... and no longer listed" "$($I list --json)"
+
+vmm_start --scope fault-queue --destroy-queue --policy quarantine --set deny=@dev --faults 1
+tap_result $? "tenant: a VMM attaches quarantine to its fault queue again" "$(cat "$tmp/err")"
+name=$(sed -n 's/.*"event": "attached", "policy": "\([^"]*\)".*/\1/p' "$tmp/out")
+expect_match '"group": 1, "code": "invalid", "via": "policy"' "tenant: ... its group answered by its policy" "$(cat "$tmp/out")"
+before=$(released "$name")
+vmm_stop
+tap_result $? "tenant: the VMM destroys its fault queue, then closes its iommufd" "$(cat "$tmp/out" "$tmp/err")"
+expect_match '"event": "queue-destroyed", "detached": true' "tenant: destroying the queue detached its policy" "$(cat "$tmp/out")"
+now=$(released "$name")
+[ "$now" -gt "$before" ]
+tap_result $? "tenant: ... ejected with owner-released" "owner-released ejections of $name: $before before, $now after"
+expect_no_match "\"policies\":\\[[^]]*\"$name\"" "tenant: ... and no longer listed" "$($I list --json)"
 
 # --- the host unloads a tenant's policy ---
 vmm_start --policy observe --faults 1

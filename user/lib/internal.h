@@ -65,15 +65,16 @@ struct param_set;
 struct iopf_policy {
 	struct bpf_object *obj;
 	struct bpf_link *ops_link;	/* attached by libbpf (host scopes) */
-	int ops_fd;			/* attached by us (tenant scope), else -1 */
+	int ops_fd;			/* attached by us (tenant or queue scope), else -1 */
 	struct bpf_link *links[16];	/* the object's other programs */
 	int nr_links;
 	struct param_set *ps;
 	char name[IOPF_OPS_NAME_LEN];
 	char pin_dir[256];		/* where it is pinned, or "" */
-	bool loaded, tenant, scope_set;
+	bool loaded, scope_set;
+	bool tenant;			/* a tenant scope: a device (dev_id) or a queue (fault_id) */
 	int iommufd;
-	unsigned int dev_id;
+	unsigned int dev_id, fault_id;	/* one of them, for a tenant scope */
 	enum libiopf_step step;		/* of the last failure */
 };
 

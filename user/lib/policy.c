@@ -165,6 +165,7 @@ int iopf_policy_set_param(struct iopf_policy *p, const char *key, const char *va
 int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *opts)
 {
 	enum iopf_scope kind;
+	unsigned int fault_id;
 	const char *dev;
 	int err;
 
@@ -180,6 +181,12 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 		return -EBUSY;
 	}
 	kind = OPTS_GET(opts, scope, IOPF_SCOPE_DEFAULT);
+	fault_id = OPTS_GET(opts, fault_id, 0);
+	/* A queue's ID with another scope: the caller meant something else */
+	if (fault_id && kind != IOPF_SCOPE_FAULT_QUEUE) {
+		libiopf_err("a fault_id (%u) is for the fault-queue scope only", fault_id);
+		return -EINVAL;
+	}
 	switch (kind) {
 	case IOPF_SCOPE_DEFAULT:
 		return 0;
@@ -210,6 +217,27 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 		/* The device is the scope: the object's dev_name, if any, does not apply */
 		dev = "";
 		break;
+	case IOPF_SCOPE_FAULT_QUEUE:
+		if (OPTS_GET(opts, iommufd, -1) < 0 || !fault_id) {
+			libiopf_err("a fault-queue scope needs an iommufd (>= 0) and a fault queue ID (nonzero)");
+			return -EINVAL;
+		}
+		/* One scope at a time, as the kernel wants it */
+		if (OPTS_GET(opts, dev_id, 0) || OPTS_GET(opts, dev_name, NULL)) {
+			libiopf_err("a fault-queue scope takes no %s: the queue is the scope",
+				    OPTS_GET(opts, dev_id, 0) ? "device ID" : "device name");
+			return -EINVAL;
+		}
+		err = iopf_ops_kernel_has_fault_queue();
+		if (err == -EOPNOTSUPP || err == -ENOENT) {
+			libiopf_err("this kernel has no fault-queue scope: its struct iopf_ops has no iommufd and fault_id members");
+			return -EOPNOTSUPP;
+		} else if (err) {
+			libiopf_err("reading the kernel's BTF: %s", strerror(-err));
+			return err;
+		}
+		dev = "";
+		break;
 	default:
 		libiopf_err("unknown scope %d", (int)kind);
 		return -EINVAL;
@@ -219,11 +247,10 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 		libiopf_err("%s: cannot set the scope in its iopf_ops: %s", p->name, strerror(-err));
 		return err;
 	}
-	p->tenant = kind == IOPF_SCOPE_TENANT;
-	if (p->tenant) {
-		p->iommufd = opts->iommufd;
-		p->dev_id = opts->dev_id;
-	}
+	p->tenant = kind == IOPF_SCOPE_TENANT || kind == IOPF_SCOPE_FAULT_QUEUE;
+	p->iommufd = p->tenant ? opts->iommufd : -1;
+	p->dev_id = kind == IOPF_SCOPE_TENANT ? opts->dev_id : 0;
+	p->fault_id = fault_id;
 	p->scope_set = true;
 	return 0;
 }
@@ -278,6 +305,8 @@ static bool single_struct_ops_map(const struct bpf_object *obj)
 /* Write the kernel's value of the loaded iopf_ops map: its fd, or -errno */
 static int write_value(struct iopf_policy *p)
 {
+	if (p->fault_id)
+		return iopf_ops_write_kern_value_fault_queue(p->obj, p->iommufd, p->fault_id);
 	return p->tenant ?
 		iopf_ops_write_kern_value_tenant(p->obj, p->iommufd, p->dev_id) :
 		iopf_ops_write_kern_value(p->obj);
@@ -346,7 +375,7 @@ static void release_links(struct iopf_policy *p)
 	p->ops_fd = -1;
 }
 
-/* The struct_ops link: libbpf's for a host scope, ours for a tenant scope */
+/* The struct_ops link: libbpf's for a host scope, ours for a tenant or queue scope */
 static int attach_ops(struct iopf_policy *p)
 {
 	const char *dev = "?";
@@ -551,6 +580,16 @@ int iopf_policy_replace(struct iopf_policy *p, const char *name)
 	if (strcmp(old.state, "live")) {
 		libiopf_err("%s was ejected: unload it and load the new policy", name);
 		return -ENOLINK;
+	}
+	/*
+	 * A tenant's policy (scope a device or "fault:ID") keeps its owner's
+	 * scope, which only that owner's iommufd gives: not a name to copy
+	 */
+	if (old.tenant && !p->tenant) {
+		p->step = STEP_SCOPE;
+		libiopf_err("%s is a tenant's policy (scope %s, uid %lld): replace keeps the scope, which only its owner's tenant scope (IOPF_SCOPE_TENANT or IOPF_SCOPE_FAULT_QUEUE) gives; unload it instead",
+			    name, old.scope, old.uid);
+		return -EXDEV;
 	}
 	/* Not loaded yet, and no scope set: the old one's */
 	if (!p->loaded && !p->scope_set && strcmp(old.scope, "*"))
