@@ -111,21 +111,14 @@ static unsigned int kt_nr_tenant(kuid_t uid)
 	return iopf_bpf_nr_tenant(uid);
 }
 
-/* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
-static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
-			 int owner)
+/*
+ * List slot @n with the scope its ops name, as a link would
+ * (iopf_bpf_reg()); it is detached when the test ends
+ */
+static int kt_reg_slot(struct kunit *test, struct kt_slot *s)
 {
-	struct kt *kt = test->priv;
-	struct kt_slot *s = &kt->slot[n];
-	unsigned int i;
-	int ret;
+	int ret = iopf_bpf_reg(&s->ops, &s->link);
 
-	s->ops = kt_ops[n];
-	s->ops.iommufd = owner;
-	for (i = 0; i < kt->nr_devs; i++)
-		if (kt->dev[i] == d)
-			s->ops.dev_id = i + 1;
-	ret = iopf_bpf_reg(&s->ops, &s->link);
 	if (ret)
 		return ret;
 	mutex_lock(&iopf_bpf_lock);
@@ -136,27 +129,41 @@ static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
 	return 0;
 }
 
+/* Slot @n's ops as a tenant of @d through fake iommufd @owner */
+static struct kt_slot *kt_tenant_slot(struct kunit *test, unsigned int n,
+				      struct kt_dev *d, int owner)
+{
+	struct kt *kt = test->priv;
+	struct kt_slot *s = &kt->slot[n];
+	unsigned int i;
+
+	s->ops = kt_ops[n];
+	s->ops.iommufd = owner;
+	for (i = 0; i < kt->nr_devs; i++)
+		if (kt->dev[i] == d)
+			s->ops.dev_id = i + 1;
+	return s;
+}
+
+/* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
+static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
+			 int owner)
+{
+	return kt_reg_slot(test, kt_tenant_slot(test, n, d, owner));
+}
+
 /* Slot @n as a tenant of fake fault queue @q through fake iommufd @owner */
 static int kt_reg_queue(struct kunit *test, unsigned int n, unsigned int q,
 			int owner)
 {
 	struct kt *kt = test->priv;
 	struct kt_slot *s = &kt->slot[n];
-	int err;
 
 	s->ops = kt_ops[n];
 	s->ops.iommufd = owner;
 	s->ops.fault_id = q + 1;
 	s->calls = 0;
-	err = iopf_bpf_reg(&s->ops, &s->link);
-	if (err)
-		return err;
-	mutex_lock(&iopf_bpf_lock);
-	s->p = iopf_bpf_find(&s->ops, NULL);
-	s->p->reaping = true;	/* s->link is no real link */
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_EXPECT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
-	return 0;
+	return kt_reg_slot(test, s);
 }
 
 /* Credentials without CAP_SYS_ADMIN, as a tenant in a user namespace has */

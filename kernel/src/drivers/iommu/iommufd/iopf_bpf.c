@@ -42,6 +42,33 @@ iopf_domain_hwpt(const struct iommu_domain *domain)
 }
 #endif
 
+/*
+ * Hold object @id of type @type in the iommufd that is the caller's fd @fd,
+ * as an ioctl holds it, in @t->obj, with the context in @t->owner.
+ * Return: 0; -EBADF if @fd is not open, -EBADFD if it is not an iommufd,
+ * -ENOENT if it has no such object of that type.
+ */
+static int iommufd_iopf_obj_get(int fd, u32 id, enum iommufd_object_type type,
+				struct iopf_bpf_tenant *t)
+{
+	struct iommufd_ctx *ictx;
+	struct iommufd_object *obj;
+
+	ictx = iommufd_ctx_from_fd(fd);
+	if (IS_ERR(ictx))
+		return PTR_ERR(ictx);
+	obj = iommufd_get_object(ictx, id, type);
+	if (IS_ERR(obj)) {
+		iommufd_ctx_put(ictx);
+		return -ENOENT;
+	}
+	t->dev = NULL;
+	t->fault = NULL;
+	t->owner = ictx;
+	t->obj = obj;
+	return 0;
+}
+
 /**
  * iommufd_iopf_tenant_get() - Hold the device that a caller's iommufd binds
  * @fd: an iommufd file descriptor of the calling process
@@ -58,22 +85,11 @@ iopf_domain_hwpt(const struct iommu_domain *domain)
  */
 int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
 {
-	struct iommufd_ctx *ictx;
-	struct iommufd_object *obj;
+	int ret = iommufd_iopf_obj_get(fd, dev_id, IOMMUFD_OBJ_DEVICE, t);
 
-	ictx = iommufd_ctx_from_fd(fd);
-	if (IS_ERR(ictx))
-		return PTR_ERR(ictx);
-	obj = iommufd_get_object(ictx, dev_id, IOMMUFD_OBJ_DEVICE);
-	if (IS_ERR(obj)) {
-		iommufd_ctx_put(ictx);
-		return -ENOENT;
-	}
-	t->dev = container_of(obj, struct iommufd_device, obj)->dev;
-	t->fault = NULL;
-	t->owner = ictx;
-	t->obj = obj;
-	return 0;
+	if (!ret)
+		t->dev = container_of(t->obj, struct iommufd_device, obj)->dev;
+	return ret;
 }
 
 /**
@@ -93,22 +109,11 @@ int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
  */
 int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t)
 {
-	struct iommufd_ctx *ictx;
-	struct iommufd_object *obj;
+	int ret = iommufd_iopf_obj_get(fd, fault_id, IOMMUFD_OBJ_FAULT, t);
 
-	ictx = iommufd_ctx_from_fd(fd);
-	if (IS_ERR(ictx))
-		return PTR_ERR(ictx);
-	obj = iommufd_get_object(ictx, fault_id, IOMMUFD_OBJ_FAULT);
-	if (IS_ERR(obj)) {
-		iommufd_ctx_put(ictx);
-		return -ENOENT;
-	}
-	t->dev = NULL;
-	t->fault = iopf_fault_of_obj(obj);
-	t->owner = ictx;
-	t->obj = obj;
-	return 0;
+	if (!ret)
+		t->fault = iopf_fault_of_obj(t->obj);
+	return ret;
 }
 
 /**
