@@ -2,13 +2,15 @@
 /*
  * Tenant scopes of iopf-bpf policies: a process that binds a device through
  * iommufd may attach a policy to that device's I/O page faults, naming the
- * device by its iommufd and the device object's ID; or to the faults that
- * go to one of its fault queues, naming the queue the same way.  See struct
+ * device by its iommufd and the device object's ID, or one PASID of it
+ * attached through that iommufd; or to the faults that go to one of its
+ * fault queues, naming the queue the same way.  See struct
  * iopf_ops in include/linux/iopf_bpf.h.
  */
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/iopf_bpf.h>
+#include <uapi/linux/vfio.h>
 
 #include "iommufd_private.h"
 
@@ -40,6 +42,17 @@ iopf_domain_hwpt(const struct iommu_domain *domain)
 {
 	return domain->fault_data;
 }
+#endif
+
+/*
+ * iommufd attaches a domain to a PASID of a device (iommufd_device_attach()
+ * with a PASID) from 6.15 on; VFIO's uapi for it came in the same release.
+ * 6.12's iommufd attaches the RID only.
+ */
+#ifdef VFIO_DEVICE_ATTACH_PASID
+#define IOPF_IOMMUFD_PASID	true
+#else
+#define IOPF_IOMMUFD_PASID	false
 #endif
 
 /*
@@ -117,6 +130,51 @@ int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t)
 }
 
 /**
+ * iommufd_iopf_pasid_get() - Hold the device of a PASID scope
+ * @fd: an iommufd file descriptor of the calling process
+ * @dev_id: the ID of a device object in that iommufd
+ * @t: filled on success, as by iommufd_iopf_tenant_get()
+ *
+ * As iommufd_iopf_tenant_get(), on a kernel whose iommufd attaches PASIDs;
+ * whether the PASID is attached is iommufd_iopf_pasid_attached()'s to say,
+ * under iopf_bpf_lock.
+ *
+ * Context: process context, in the caller's own system call.
+ * Return: those of iommufd_iopf_tenant_get(); -EOPNOTSUPP if this kernel's
+ * iommufd attaches no PASID (6.12).
+ */
+int iommufd_iopf_pasid_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
+{
+	if (!IOPF_IOMMUFD_PASID)
+		return -EOPNOTSUPP;
+	return iommufd_iopf_tenant_get(fd, dev_id, t);
+}
+
+/**
+ * iommufd_iopf_pasid_attached() - Whether a held device's PASID is attached
+ * @t: as filled by iommufd_iopf_pasid_get()
+ * @pasid: a PASID of @t->dev
+ *
+ * Attached through @t's iommufd, that is: iommufd_device_attach() with
+ * @pasid succeeded for this binding and iommufd_device_detach() did not
+ * undo it yet.  The detach calls iopf_bpf_pasid_release() after it is
+ * undone: a caller that holds iopf_bpf_lock from here until its policy is
+ * listed either sees it detached, or has its policy ejected by it.
+ *
+ * Context: process context, may sleep (takes the iommufd group's lock).
+ * Return: true if it is attached.
+ */
+bool iommufd_iopf_pasid_attached(const struct iopf_bpf_tenant *t, u32 pasid)
+{
+	struct iommufd_device *idev =
+		container_of(t->obj, struct iommufd_device, obj);
+
+	if (!IOPF_IOMMUFD_PASID || pasid == IOMMU_NO_PASID)
+		return false;
+	return iommufd_device_pasid_attached(idev, pasid);
+}
+
+/**
  * iommufd_iopf_handle_fault() - The fault queue an attach handle delivers to
  * @handle: an attach handle found for a page request
  *
@@ -137,9 +195,9 @@ const void *iommufd_iopf_handle_fault(const struct iommu_attach_handle *handle)
 }
 
 /**
- * iommufd_iopf_tenant_put() - Let go what iommufd_iopf_tenant_get() or
- *	iommufd_iopf_fault_get() held
- * @t: as filled by either
+ * iommufd_iopf_tenant_put() - Let go what iommufd_iopf_tenant_get(),
+ *	iommufd_iopf_fault_get() or iommufd_iopf_pasid_get() held
+ * @t: as filled by any of them
  *
  * Context: process context.
  */
