@@ -125,6 +125,9 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 	int err;
 
 	snprintf(token_path, sizeof(token_path), "/proc/self/fd/%d", t->bpffs);
+	/* One policy at a time: a refusal that let one through leaves none */
+	bpf_link__destroy(t->link);
+	t->link = NULL;
 	test_policy__destroy(t->skel);
 	t->skel = test_policy__open_opts(&opts);
 	if (!t->skel)
@@ -188,11 +191,13 @@ static int tenant_attach(struct tenant *t, const struct req *r)
 		err = err ?: iopf_ops_set_u32(obj, "fault_id", t->dev.fault_id);
 		break;
 	}
-	if (err)
-		return err;
-	err = test_policy__load(t->skel);
-	if (err)
-		return err;
+	/*
+	 * Not the kernel's answer to the scope: a member missing from the
+	 * policy's or the kernel's BTF (a stale build) must not pass for a
+	 * refusal the test expects
+	 */
+	if (err || test_policy__load(t->skel))
+		return -ELIBBAD;
 	t->link = policy_attach(obj);
 	return t->link ? 0 : -errno;
 }

@@ -659,6 +659,19 @@ static void kt_tenant_pasid_order(struct kunit *test)
 }
 
 /*
+ * iopf_bpf_reg() of slot @s refused with @err; let through, it is detached
+ * again, so that a missing refusal fails this check and no other
+ */
+static void kt_expect_refused(struct kunit *test, struct kt_slot *s, int err)
+{
+	int ret = iopf_bpf_reg(&s->ops, &s->link);
+
+	KUNIT_EXPECT_EQ(test, ret, err);
+	if (!ret)
+		iopf_bpf_unreg(&s->ops, &s->link);
+}
+
+/*
  * A PASID with no device, with a fault queue, or with a name; a PASID not
  * attached; a replacement on another PASID: refused, nothing attached
  */
@@ -673,20 +686,20 @@ static void kt_tenant_pasid_bad_scope(struct kunit *test)
 	kt_attach_pasid(0, d, KT_PASID);
 	s->ops = kt_ops[0];
 	s->ops.pasid = KT_PASID;	/* a host policy's, global */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	strscpy(s->ops.dev_name, dev_name(&d->pdev.dev));
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_id = 1;	/* the device by name and by ID */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_name[0] = '\0';
 	s->ops.dev_id = 0;
 	s->ops.fault_id = 1;	/* a fault queue's */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_id = 1;
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.fault_id = 0;
 	s->ops.pasid = KT_PASID2;	/* not attached */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -ENOENT);
+	kt_expect_refused(test, s, -ENOENT);
 	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
 
 	/* A replacement keeps the PASID, attached still */
