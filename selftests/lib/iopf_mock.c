@@ -248,8 +248,14 @@ int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code)
 
 int mock_fault_code(struct mock_dev *dev, uint32_t grpid, bool *handled)
 {
+	return mock_fault_code_pasid(dev, 0, grpid, handled);
+}
+
+int mock_fault_code_pasid(struct mock_dev *dev, uint32_t pasid, uint32_t grpid,
+			  bool *handled)
+{
 	static struct iommu_test_iopf_response log[IOMMU_TEST_IOPF_LOG_SIZE];
-	struct mock_fault f = { .grpid = grpid, .addr = 0x1000 };
+	struct mock_fault f = { .pasid = pasid, .grpid = grpid, .addr = 0x1000 };
 	struct iommu_hwpt_pgfault rec[4];
 	int n, result;
 

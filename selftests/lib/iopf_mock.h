@@ -92,6 +92,9 @@ int mock_respond(struct mock_dev *dev, uint32_t cookie, uint32_t code);
  * the group reached the fault fd.  Not thread-safe (one static log).
  */
 int mock_fault_code(struct mock_dev *dev, uint32_t grpid, bool *handled);
+/* The same with @pasid (IOMMU_NO_PASID, 0: none) */
+int mock_fault_code_pasid(struct mock_dev *dev, uint32_t pasid, uint32_t grpid,
+			  bool *handled);
 
 /* Drain the mock's response log: up to @max entries, returns count */
 int mock_responses(int iommufd, struct iommu_test_iopf_response *out, int max,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of tenant policies (struct iopf_ops.dev_id, .fault_id)
+ * KUnit tests of tenant policies (struct iopf_ops.dev_id, .fault_id, .pasid)
  *
  * Included at the end of io-pgfault-bpf-kunit.c, whose fake devices and
  * policy slots it uses.  The tests stand in for iommufd's resolution of a
@@ -9,17 +9,22 @@
  * KT_QUEUES), and the iommufd number names one of KT_OWNERS fake iommufd
  * contexts; contexts and queues are compared as pointers and never used.
  * Which queue an attach handle delivers to is the test's choice too
- * (iopf_bpf_handle_fault(), a KUnit static stub: kt_tenants.queue_of).
+ * (iopf_bpf_handle_fault(), a KUnit static stub: kt_tenants.queue_of), and
+ * which PASIDs of which device are attached (iopf_bpf_pasid_attached(): the
+ * pairs in kt_tenants.attached).
  *
  * iopf_bpf_tenant:	who may attach what without CAP_SYS_ADMIN, the
  *			order against host policies, the refused FAILURE,
  *			the end of a binding, the per-user limit; a fault
  *			queue's policies: which requests they see, their
- *			order, their refusals, the end of their queue
+ *			order, their refusals, the end of their queue; a
+ *			PASID's: the same, and the end of its attachment
  */
 
 #define KT_OWNERS	2
 #define KT_QUEUES	2
+#define KT_ATTACHED	4
+#define KT_PASID2	(KT_PASID + 1)	/* another PASID of the same device */
 
 /* What the tenant stubs resolved and let go, and the fake contexts */
 struct kt_tenants {
@@ -27,6 +32,11 @@ struct kt_tenants {
 	unsigned long queue[KT_QUEUES];
 	/* The handle that delivers to each fake queue, if any */
 	const struct iommu_attach_handle *queue_of[KT_QUEUES];
+	/* The PASIDs attached, as device and PASID; PASID 0 ends the list */
+	struct {
+		const struct device *dev;
+		u32 pasid;
+	} attached[KT_ATTACHED];
 	unsigned int gets;
 	unsigned int puts;
 };
@@ -74,6 +84,26 @@ static void kt_tenant_put(struct iopf_bpf_tenant *t)
 	kt_tenants.puts++;
 }
 
+/* Stands in for iopf_bpf_pasid_attached(): kt_tenants.attached */
+static bool kt_pasid_attached(const struct iopf_bpf_tenant *t, u32 pasid)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&iopf_bpf_lock);
+	for (i = 0; i < KT_ATTACHED && kt_tenants.attached[i].pasid; i++)
+		if (kt_tenants.attached[i].dev == t->dev &&
+		    kt_tenants.attached[i].pasid == pasid)
+			return true;
+	return false;
+}
+
+/* Attach @pasid of @d for kt_pasid_attached(), in slot @i */
+static void kt_attach_pasid(unsigned int i, struct kt_dev *d, u32 pasid)
+{
+	kt_tenants.attached[i].dev = &d->pdev.dev;
+	kt_tenants.attached[i].pasid = pasid;
+}
+
 /* Stands in for iopf_bpf_handle_fault(): the queue the test gave @handle */
 static const void *kt_handle_fault(const struct iommu_attach_handle *handle)
 {
@@ -96,6 +126,8 @@ static int kt_tenant_init(struct kunit *test)
 	kunit_activate_static_stub(test, iopf_bpf_tenant_put, kt_tenant_put);
 	kunit_activate_static_stub(test, iopf_bpf_handle_fault,
 				   kt_handle_fault);
+	kunit_activate_static_stub(test, iopf_bpf_pasid_attached,
+				   kt_pasid_attached);
 	return 0;
 }
 
@@ -111,21 +143,14 @@ static unsigned int kt_nr_tenant(kuid_t uid)
 	return iopf_bpf_nr_tenant(&uid);
 }
 
-/* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
-static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
-			 int owner)
+/*
+ * List slot @n with the scope its ops name, as a link would
+ * (iopf_bpf_reg()); it is detached when the test ends
+ */
+static int kt_reg_slot(struct kunit *test, struct kt_slot *s)
 {
-	struct kt *kt = test->priv;
-	struct kt_slot *s = &kt->slot[n];
-	unsigned int i;
-	int ret;
+	int ret = iopf_bpf_reg(&s->ops, &s->link);
 
-	s->ops = kt_ops[n];
-	s->ops.iommufd = owner;
-	for (i = 0; i < kt->nr_devs; i++)
-		if (kt->dev[i] == d)
-			s->ops.dev_id = i + 1;
-	ret = iopf_bpf_reg(&s->ops, &s->link);
 	if (ret)
 		return ret;
 	mutex_lock(&iopf_bpf_lock);
@@ -136,27 +161,52 @@ static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
 	return 0;
 }
 
+/* Slot @n's ops as a tenant of @d through fake iommufd @owner */
+static struct kt_slot *kt_tenant_slot(struct kunit *test, unsigned int n,
+				      struct kt_dev *d, int owner)
+{
+	struct kt *kt = test->priv;
+	struct kt_slot *s = &kt->slot[n];
+	unsigned int i;
+
+	s->ops = kt_ops[n];
+	s->ops.iommufd = owner;
+	for (i = 0; i < kt->nr_devs; i++)
+		if (kt->dev[i] == d)
+			s->ops.dev_id = i + 1;
+	return s;
+}
+
+/* Slot @n as a tenant of @d through fake iommufd @owner: iopf_bpf_reg() */
+static int kt_reg_tenant(struct kunit *test, unsigned int n, struct kt_dev *d,
+			 int owner)
+{
+	return kt_reg_slot(test, kt_tenant_slot(test, n, d, owner));
+}
+
+/* Slot @n as a tenant of @pasid of @d through fake iommufd @owner */
+static int kt_reg_pasid(struct kunit *test, unsigned int n, struct kt_dev *d,
+			u32 pasid, int owner)
+{
+	struct kt_slot *s = kt_tenant_slot(test, n, d, owner);
+
+	s->ops.pasid = pasid;
+	s->calls = 0;
+	return kt_reg_slot(test, s);
+}
+
 /* Slot @n as a tenant of fake fault queue @q through fake iommufd @owner */
 static int kt_reg_queue(struct kunit *test, unsigned int n, unsigned int q,
 			int owner)
 {
 	struct kt *kt = test->priv;
 	struct kt_slot *s = &kt->slot[n];
-	int err;
 
 	s->ops = kt_ops[n];
 	s->ops.iommufd = owner;
 	s->ops.fault_id = q + 1;
 	s->calls = 0;
-	err = iopf_bpf_reg(&s->ops, &s->link);
-	if (err)
-		return err;
-	mutex_lock(&iopf_bpf_lock);
-	s->p = iopf_bpf_find(&s->ops, NULL);
-	s->p->reaping = true;	/* s->link is no real link */
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_EXPECT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
-	return 0;
+	return kt_reg_slot(test, s);
 }
 
 /* Credentials without CAP_SYS_ADMIN, as a tenant in a user namespace has */
@@ -578,6 +628,185 @@ static void kt_tenant_queue_update(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
 }
 
+/*
+ * A PASID's policy decides its device's requests with that PASID, and no
+ * other: not the RID's, not another PASID's, not another device's with
+ * the same PASID; its owner needs no CAP_SYS_ADMIN, and it counts towards
+ * the owner's limit
+ */
+static void kt_tenant_pasid_decides(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d0 = kt_dev_new(test, KT_NOT_PCI, false);
+	struct kt_dev *d1 = kt_dev_new(test, KT_NOT_PCI, false);
+	char scope[IOPF_DEV_NAME_LEN], want[IOPF_DEV_NAME_LEN];
+	struct iopf_bpf_verdict v;
+	const struct cred *old;
+	int ret;
+
+	kt_attach_pasid(0, d0, KT_PASID);
+	kt_attach_pasid(1, d0, KT_PASID2);
+	kt_attach_pasid(2, d1, KT_PASID);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	old = kt_drop_admin(test, KUIDT_INIT(1000));
+	ret = kt_reg_pasid(test, 0, d0, KT_PASID, 0);
+	kt_restore_creds(old);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, kt_nr_tenant(KUIDT_INIT(1000)), 1);
+	snprintf(want, sizeof(want), "pasid:1:%u", KT_PASID);
+	KUNIT_EXPECT_STREQ(test, iopf_bpf_scope_name(kt->slot[0].p, scope),
+			   want);
+
+	kt_decide(d0, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 1);
+
+	/* The RID's, another PASID's, another device's: not its own */
+	kt_decide(d0, KT_NO_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_decide(d0, KT_PASID2, 3, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	kt_decide(d1, KT_PASID, 4, true, &kt->dflt, &v);
+	KUNIT_EXPECT_FALSE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].calls, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
+}
+
+/*
+ * With the device's tenant policies, in attach order, after the host's,
+ * whichever attached first
+ */
+static void kt_tenant_pasid_order(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_bpf_verdict v;
+
+	kt_attach_pasid(0, d, KT_PASID);
+	kt->slot[0].ret[KT_LAST] = IOPF_ACT_ANSWER_SUCCESS;
+	kt->slot[1].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	/* The PASID's tenant first, then the device's, then the host's */
+	KUNIT_ASSERT_EQ(test, kt_reg_pasid(test, 0, d, KT_PASID, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 1, d, 0), 0);
+	kt_attach(test, 2, d);
+	kt_decide(d, KT_PASID, 1, true, &kt->dflt, &v);
+	KUNIT_ASSERT_EQ(test, kt->nr_log, 3);
+	KUNIT_EXPECT_EQ(test, kt->log[0], 2);
+	KUNIT_EXPECT_EQ(test, kt->log[1], 0);
+	KUNIT_EXPECT_EQ(test, kt->log[2], 1);
+	KUNIT_EXPECT_TRUE(test, v.respond);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_SUCCESS);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 1).overridden, 1);
+
+	/* A host answer overrides it */
+	kt->slot[2].ret[KT_LAST] = IOPF_ACT_ANSWER_INVALID;
+	kt_decide(d, KT_PASID, 2, true, &kt->dflt, &v);
+	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).obeyed, 1);
+	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
+}
+
+/*
+ * iopf_bpf_reg() of slot @s refused with @err; let through, it is detached
+ * again, so that a missing refusal fails this check and no other
+ */
+static void kt_expect_refused(struct kunit *test, struct kt_slot *s, int err)
+{
+	int ret = iopf_bpf_reg(&s->ops, &s->link);
+
+	KUNIT_EXPECT_EQ(test, ret, err);
+	if (!ret)
+		iopf_bpf_unreg(&s->ops, &s->link);
+}
+
+/*
+ * A PASID with no device, with a fault queue, or with a name; a PASID not
+ * attached; a replacement on another PASID: refused, nothing attached
+ */
+static void kt_tenant_pasid_bad_scope(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+	struct iopf_ops *ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	struct kt_slot *s = &kt->slot[0];
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	kt_attach_pasid(0, d, KT_PASID);
+	s->ops = kt_ops[0];
+	s->ops.pasid = KT_PASID;	/* a host policy's, global */
+	kt_expect_refused(test, s, -EINVAL);
+	strscpy(s->ops.dev_name, dev_name(&d->pdev.dev));
+	kt_expect_refused(test, s, -EINVAL);
+	s->ops.dev_id = 1;	/* the device by name and by ID */
+	kt_expect_refused(test, s, -EINVAL);
+	s->ops.dev_name[0] = '\0';
+	s->ops.dev_id = 0;
+	s->ops.fault_id = 1;	/* a fault queue's */
+	kt_expect_refused(test, s, -EINVAL);
+	s->ops.dev_id = 1;
+	kt_expect_refused(test, s, -EINVAL);
+	s->ops.fault_id = 0;
+	s->ops.pasid = KT_PASID2;	/* not attached */
+	kt_expect_refused(test, s, -ENOENT);
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
+
+	/* A replacement keeps the PASID, attached still */
+	KUNIT_ASSERT_EQ(test, kt_reg_pasid(test, 0, d, KT_PASID, 0), 0);
+	*ops = s->ops;
+	strscpy(ops->name, "kunit_p");
+	ops->pasid = 0;		/* the whole device */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link),
+			-EINVAL);
+	kt_attach_pasid(1, d, KT_PASID2);
+	ops->pasid = KT_PASID2;	/* another PASID, attached */
+	KUNIT_EXPECT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link),
+			-EINVAL);
+	kt_tenants.attached[0].dev = NULL;	/* detached, not released */
+	ops->pasid = KT_PASID;
+	KUNIT_EXPECT_EQ(test, iopf_bpf_update(ops, &s->ops, &s->link),
+			-ENOENT);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 1);
+}
+
+/*
+ * A PASID's detach ejects the policies its owner scoped to it, and no
+ * other: not those of the device's other PASIDs, not the device's; another
+ * owner's detach of it is not this one's; the end of the binding ejects
+ * the rest
+ */
+static void kt_tenant_pasid_release(struct kunit *test)
+{
+	struct kt *kt = test->priv;
+	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
+
+	kt_attach_pasid(0, d, KT_PASID);
+	kt_attach_pasid(1, d, KT_PASID2);
+	KUNIT_ASSERT_EQ(test, kt_reg_pasid(test, 0, d, KT_PASID, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_pasid(test, 1, d, KT_PASID2, 0), 0);
+	KUNIT_ASSERT_EQ(test, kt_reg_tenant(test, 2, d, 0), 0);
+
+	iopf_bpf_pasid_release(&d->pdev.dev, kt_owner(1), KT_PASID);
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 0));
+
+	iopf_bpf_pasid_release(&d->pdev.dev, kt_owner(0), KT_PASID);
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 0));
+	KUNIT_EXPECT_EQ(test, kt->slot[0].p->exit_info.kind,
+			IOPF_EXIT_OWNER_RELEASED);
+	KUNIT_EXPECT_EQ(test, kt->slot[0].p->exit_info.pasid, KT_PASID);
+	KUNIT_EXPECT_STREQ(test, kt->slot[0].p->exit_info.dev_name,
+			   dev_name(&d->pdev.dev));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 1));
+	KUNIT_EXPECT_FALSE(test, kt_dead(kt, 2));
+
+	/* The binding's end: its PASID's policy goes with its device's */
+	iopf_bpf_owner_release(&d->pdev.dev, kt_owner(0));
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 1));
+	KUNIT_EXPECT_TRUE(test, kt_dead(kt, 2));
+}
+
 static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_needs_no_admin),
 	KUNIT_CASE(kt_tenant_bad_scope),
@@ -591,6 +820,10 @@ static struct kunit_case kt_tenant_cases[] = {
 	KUNIT_CASE(kt_tenant_queue_refused),
 	KUNIT_CASE(kt_tenant_queue_release),
 	KUNIT_CASE(kt_tenant_queue_update),
+	KUNIT_CASE(kt_tenant_pasid_decides),
+	KUNIT_CASE(kt_tenant_pasid_order),
+	KUNIT_CASE(kt_tenant_pasid_bad_scope),
+	KUNIT_CASE(kt_tenant_pasid_release),
 	{}
 };
 

@@ -3,9 +3,10 @@
  * iopf-bpf: struct iopf_ops as the BPF verifier sees it
  *
  * Which programs may fill which member, what they may read, the members a
- * user may set (name, dev_name, shadow, iommufd, dev_id, fault_id), the CFI
- * stubs, and the kfuncs that decide() may call.  Attaching, detaching and
- * replacing are in io-pgfault-bpf.c (iopf_bpf_reg/unreg/update/validate).
+ * user may set (name, dev_name, shadow, iommufd, dev_id, fault_id, pasid),
+ * the CFI stubs, and the kfuncs that decide() may call.  Attaching,
+ * detaching and replacing are in io-pgfault-bpf.c
+ * (iopf_bpf_reg/unreg/update/validate).
  */
 
 #include <linux/bpf.h>
@@ -75,6 +76,9 @@ static int iopf_bpf_init_member(const struct btf_type *t,
 		return 1;
 	case offsetof(struct iopf_ops, fault_id):
 		kops->fault_id = uops->fault_id;
+		return 1;
+	case offsetof(struct iopf_ops, pasid):
+		kops->pasid = uops->pasid;
 		return 1;
 	}
 	return 0;

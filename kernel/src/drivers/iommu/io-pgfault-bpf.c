@@ -777,11 +777,15 @@ __iopf_bpf_decide(struct device *dev, struct iopf_fault *evt,
 				iopf_bpf_consult(p, &dn);
 	list_for_each_entry_rcu(p, &iopf_bpf_global, node)
 		iopf_bpf_consult(p, &dn);
-	/* Tenants last: none can override a host policy's decision */
+	/*
+	 * Tenants last: none can override a host policy's decision.  The
+	 * device's, in attach order, those of one PASID for its requests only
+	 */
 	p = scoped;
 	if (p)
 		hlist_for_each_entry_from_rcu(p, dev_node)
-			if (p->dev == dev && p->owner)
+			if (p->dev == dev && p->owner &&
+			    (!p->pasid || p->pasid == iopf_bpf_pasid(&dn)))
 				iopf_bpf_consult(p, &dn);
 	/* Then those of the fault queue it goes to */
 	if (!hlist_empty(&iopf_bpf_by_fault))
@@ -882,10 +886,11 @@ bool __iopf_bpf_respond(struct iopf_group *group,
 
 /*
  * Eject with @kind the scoped policies of @dev, @owner and @fault (each
- * NULL: any); true if there were some.  Takes iopf_bpf_lock.
+ * NULL: any) and of @pasid (IOMMU_NO_PASID: any, PASID-scoped or not);
+ * true if there were some.  Takes iopf_bpf_lock.
  */
 static bool iopf_bpf_eject_scoped(struct device *dev, const void *owner,
-				  const void *fault, u32 kind)
+				  const void *fault, u32 pasid, u32 kind)
 {
 	struct iopf_bpf_policy *p;
 	bool ejected = false;
@@ -897,9 +902,11 @@ static bool iopf_bpf_eject_scoped(struct device *dev, const void *owner,
 	mutex_lock(&iopf_bpf_lock);
 	list_for_each_entry(p, &iopf_bpf_scoped, node) {
 		if ((dev && p->dev != dev) || (owner && p->owner != owner) ||
-		    (fault && p->fault != fault))
+		    (fault && p->fault != fault) ||
+		    (pasid != IOMMU_NO_PASID && p->pasid != pasid))
 			continue;
-		iopf_bpf_eject(p, dev ? dev_name(dev) : "", 0, kind, 0, NULL);
+		iopf_bpf_eject(p, dev ? dev_name(dev) : "", pasid, kind, 0,
+			       NULL);
 		ejected = true;
 	}
 	mutex_unlock(&iopf_bpf_lock);
@@ -916,7 +923,8 @@ static bool iopf_bpf_eject_scoped(struct device *dev, const void *owner,
  */
 void iopf_bpf_device_release(struct device *dev)
 {
-	iopf_bpf_eject_scoped(dev, NULL, NULL, IOPF_EXIT_DEV_REMOVED);
+	iopf_bpf_eject_scoped(dev, NULL, NULL, IOMMU_NO_PASID,
+			      IOPF_EXIT_DEV_REMOVED);
 }
 
 /**
@@ -926,15 +934,16 @@ void iopf_bpf_device_release(struct device *dev)
  *
  * Ejects the tenant policies that attached to @dev through @owner, and
  * waits until none of them is in a call: the device's next owner never
- * meets them.  Policies of other owners of the device, and host policies,
- * stay.
+ * meets them, whether scoped to the device or to one of its PASIDs.
+ * Policies of other owners of the device, and host policies, stay.
  *
  * Context: process context, may sleep; iommufd calls it before it
  * releases the device's DMA ownership.  Takes iopf_bpf_lock.
  */
 void iopf_bpf_owner_release(struct device *dev, const void *owner)
 {
-	if (iopf_bpf_eject_scoped(dev, owner, NULL, IOPF_EXIT_OWNER_RELEASED))
+	if (iopf_bpf_eject_scoped(dev, owner, NULL, IOMMU_NO_PASID,
+				  IOPF_EXIT_OWNER_RELEASED))
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
@@ -956,10 +965,36 @@ EXPORT_SYMBOL_GPL(iopf_bpf_owner_release);
  */
 void iopf_bpf_fault_release(const void *fault)
 {
-	if (iopf_bpf_eject_scoped(NULL, NULL, fault, IOPF_EXIT_OWNER_RELEASED))
+	if (iopf_bpf_eject_scoped(NULL, NULL, fault, IOMMU_NO_PASID,
+				  IOPF_EXIT_OWNER_RELEASED))
 		synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(iopf_bpf_fault_release);
+
+/**
+ * iopf_bpf_pasid_release() - A PASID of a device is detached from its iommufd
+ * @dev: the device
+ * @owner: the iommufd context that attached it
+ * @pasid: the PASID, not IOMMU_NO_PASID (that would mean all of them)
+ *
+ * Ejects the tenant policies that @owner scoped to @pasid of @dev, and waits
+ * until none of them is in a call, so that the PASID's next attachment
+ * never meets them.  The device's other tenant policies, those of its other
+ * PASIDs, and host policies stay.
+ *
+ * Context: process context, may sleep; iommufd calls it once the PASID is
+ * detached (once iommufd_device_pasid_attached() says so), without its
+ * locks held.  Takes iopf_bpf_lock.
+ */
+void iopf_bpf_pasid_release(struct device *dev, const void *owner, u32 pasid)
+{
+	if (WARN_ON_ONCE(pasid == IOMMU_NO_PASID))
+		return;
+	if (iopf_bpf_eject_scoped(dev, owner, NULL, pasid,
+				  IOPF_EXIT_OWNER_RELEASED))
+		synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(iopf_bpf_pasid_release);
 
 static struct iopf_bpf_policy *iopf_bpf_find(const struct iopf_ops *ops,
 					     const char *name)
@@ -1056,12 +1091,18 @@ static struct iopf_bpf_policy *iopf_bpf_policy_new(struct iopf_ops *ops,
 
 /*
  * What @p is scoped to, for sysfs and the trace: its device's name,
- * "fault:<ID>" (the ID in its tenant's iommufd) for a fault queue, or ""
- * for all devices.  @buf holds the fault queue's.
+ * "fault:<ID>" for a fault queue, "pasid:<device ID>:<PASID>" for a PASID
+ * of a device (IDs in its tenant's iommufd, the PASID in decimal), or ""
+ * for all devices.  @buf holds the fault queue's and the PASID's.
  */
 const char *iopf_bpf_scope_name(const struct iopf_bpf_policy *p,
 				char buf[IOPF_DEV_NAME_LEN])
 {
+	if (p->pasid) {
+		snprintf(buf, IOPF_DEV_NAME_LEN, "pasid:%u:%u",
+			 p->ops->dev_id, p->pasid);
+		return buf;
+	}
 	if (p->dev)
 		return dev_name(p->dev);
 	if (!p->fault)
@@ -1129,7 +1170,8 @@ static void iopf_bpf_unlist(struct iopf_bpf_policy *p)
 
 /*
  * The device or the fault queue of a tenant scope, held
- * (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get())
+ * (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get(),
+ * iommufd_iopf_pasid_get())
  */
 static int iopf_bpf_tenant_get(const struct iopf_ops *ops,
 			       struct iopf_bpf_tenant *t)
@@ -1140,7 +1182,24 @@ static int iopf_bpf_tenant_get(const struct iopf_ops *ops,
 		return -EOPNOTSUPP;
 	if (ops->fault_id)
 		return iommufd_iopf_fault_get(ops->iommufd, ops->fault_id, t);
+	if (ops->pasid)
+		return iommufd_iopf_pasid_get(ops->iommufd, ops->dev_id, t);
 	return iommufd_iopf_tenant_get(ops->iommufd, ops->dev_id, t);
+}
+
+/*
+ * Whether @pasid of @t's device is attached through @t's iommufd
+ * (iommufd_iopf_pasid_attached()).  Caller holds iopf_bpf_lock until the
+ * policy is listed: a detach after this call finds it.
+ */
+static bool iopf_bpf_pasid_attached(const struct iopf_bpf_tenant *t,
+				    u32 pasid)
+{
+	KUNIT_STATIC_STUB_REDIRECT(iopf_bpf_pasid_attached, t, pasid);
+	lockdep_assert_held(&iopf_bpf_lock);
+	if (!IS_BUILTIN(CONFIG_IOMMUFD))
+		return false;
+	return iommufd_iopf_pasid_attached(t, pasid);
 }
 
 static void iopf_bpf_tenant_put(struct iopf_bpf_tenant *t)
@@ -1166,7 +1225,8 @@ static unsigned int iopf_bpf_nr_tenant(const kuid_t *uid)
 /*
  * The scope of @ops: its device, referenced, in *@dev (NULL: all devices,
  * or a fault queue) and, for a tenant, the held binding or fault queue in
- * @t.  A host scope needs CAP_SYS_ADMIN: a policy can deny a device DMA
+ * @t (a PASID scope holds the binding; its attachment is checked under
+ * iopf_bpf_lock).  A host scope needs CAP_SYS_ADMIN: a policy can deny a device DMA
  * service.
  */
 static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
@@ -1177,6 +1237,9 @@ static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
 	*dev = NULL;
 	t->owner = NULL;
 	t->fault = NULL;
+	/* A PASID narrows a device scope, and no other */
+	if (ops->pasid && !ops->dev_id)
+		return -EINVAL;
 	if (ops->dev_id || ops->fault_id) {
 		/* One scope each: a device, a fault queue, or a name */
 		if (ops->dev_name[0] || (ops->dev_id && ops->fault_id))
@@ -1259,14 +1322,16 @@ static int iopf_bpf_lock_reg(const struct iopf_ops *ops,
  * iommufd a tenant scope names).  May sleep.  Errors: -EOPNOTSUPP without
  * a link, -EPERM for a host policy without CAP_SYS_ADMIN, -EINVAL for a
  * scope named two ways (a device by ID and by name, or a device and a
- * fault queue), -ENODEV if the scoped device is unknown or leaving, -EBADF,
- * -EBADFD or -ENOENT if a tenant's iommufd, device ID or fault queue ID is
- * not one (iommufd_iopf_tenant_get(), iommufd_iopf_fault_get()), -EEXIST
- * for a name in use,
+ * fault queue) or a PASID without a device ID, -ENODEV if the scoped device
+ * is unknown or leaving, -EBADF, -EBADFD or -ENOENT if a tenant's iommufd,
+ * device ID or fault queue ID is not one (iommufd_iopf_tenant_get(),
+ * iommufd_iopf_fault_get()), -ENOENT if a PASID scope's PASID is not
+ * attached through that iommufd, -EOPNOTSUPP for a PASID scope where
+ * iommufd attaches no PASID (6.12), -EEXIST for a name in use,
  * -ENOSPC past IOPF_MAX_POLICIES (for a tenant, past
  * IOPF_MAX_TENANT_POLICIES_ALL: 16 are kept for the host), -EDQUOT past
- * IOPF_MAX_TENANT_POLICIES of the user, -EBUSY if an ejected policy of its name is still stopping
- * after IOPF_BPF_DEAD_WAIT (5 s), -ENOMEM.
+ * IOPF_MAX_TENANT_POLICIES of the user, -EBUSY if an ejected policy of its
+ * name is still stopping after IOPF_BPF_DEAD_WAIT (5 s), -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
@@ -1293,6 +1358,7 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	p->dev = dev;
 	p->fault = t.fault;
 	p->owner = t.owner;
+	p->pasid = ops->pasid;
 
 	/* Before listing: the release hooks look only when it is on */
 	iopf_bpf_key_get();
@@ -1305,6 +1371,8 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 	}
 	if (dev && !device_iommu_mapped(dev)) {
 		ret = -ENODEV;	/* gone, or going: its release has run */
+	} else if (p->pasid && !iopf_bpf_pasid_attached(&t, p->pasid)) {
+		ret = -ENOENT;	/* not attached, or detached: its release ran */
 	} else {
 		if (iopf_bpf_find(ops, ops->name))
 			ret = -EEXIST;
@@ -1402,8 +1470,8 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
  * those of iopf_bpf_reg() for @kdata's scope, -ENOLINK if the old policy
  * was ejected (its detach is on the way) or is not listed, -EEXIST if
  * @kdata is listed already or takes another policy's name, -EINVAL if its
- * scope is not the old one's (another device, binding or fault queue),
- * -ENOMEM.
+ * scope is not the old one's (another device, binding, PASID or fault
+ * queue), -ENOENT if its PASID is not attached (any more), -ENOMEM.
  * On error nothing changed.
  */
 int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
@@ -1433,8 +1501,10 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	else if (iopf_bpf_find(ops, NULL))
 		ret = -EEXIST;	/* listed already, behind another link */
 	else if (dev != old->dev || t.fault != old->fault ||
-		 t.owner != old->owner)
+		 t.owner != old->owner || ops->pasid != old->pasid)
 		ret = -EINVAL;
+	else if (ops->pasid && !iopf_bpf_pasid_attached(&t, ops->pasid))
+		ret = -ENOENT;
 	else if (iopf_bpf_name_taken(ops->name, old))
 		ret = -EEXIST;
 	if (!ret) {
@@ -1442,6 +1512,7 @@ int iopf_bpf_update(void *kdata, void *old_kdata, struct bpf_link *link)
 		p->dev = get_device(old->dev);
 		p->fault = old->fault;
 		p->owner = old->owner;
+		p->pasid = old->pasid;
 		p->uid = old->uid;	/* the same tenant's, for its limit */
 		p->order = old->order;
 		ret = iopf_bpf_sysfs_hand_over(old, p);

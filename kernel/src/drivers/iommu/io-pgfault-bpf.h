@@ -52,6 +52,7 @@ struct iopf_bpf_policy {
 	struct device *dev;		/* scope, referenced; NULL: all devices */
 	const void *fault;		/* or a tenant's fault queue, a cookie */
 	const void *owner;		/* a tenant's iommufd context, or NULL */
+	u32 pasid;			/* and one PASID of dev, or 0: all */
 	kuid_t uid;			/* who attached it */
 	u64 order;			/* attach order, for the combining rule */
 	u32 link_id;			/* its link's, kept when it is unlisted */

@@ -78,8 +78,8 @@ enum iopf_action {
  *	(iopf_bpf.decide_budget_us) in timed calls in a row;
  *	iopf_exit_info.msg says how long
  * @IOPF_EXIT_OWNER_RELEASED: a tenant policy's scope ended: its device
- *	left the iommufd that bound it (unbound, or the iommufd closed), or
- *	its fault queue was destroyed
+ *	left the iommufd that bound it (unbound, or the iommufd closed), its
+ *	PASID was detached, or its fault queue was destroyed
  */
 enum iopf_exit_kind {
 	IOPF_EXIT_DETACHED,
@@ -204,6 +204,21 @@ struct iopf_decision;
  *	tenant policies.  Exclusive with @dev_id and @dev_name (-EINVAL).
  *	Ejected with IOPF_EXIT_OWNER_RELEASED when the queue is destroyed
  *	(which iommufd allows only once no HWPT uses it).
+ * @pasid: with @iommufd and @dev_id, narrows the device scope to one PASID
+ *	of the device (a PASID value, not an object ID), or 0
+ *	(IOMMU_NO_PASID): the whole device.  The device must be bound in
+ *	@iommufd and that PASID attached through @iommufd to a domain
+ *	(iommufd_device_attach() with the PASID: IOMMU_TEST_OP_PASID_ATTACH,
+ *	VFIO_DEVICE_ATTACH_IOMMUFD_PT with VFIO_DEVICE_ATTACH_PASID) when
+ *	the link is created or updated, checked in that call: -ENOENT if it
+ *	is not; -EOPNOTSUPP on kernels whose iommufd attaches no PASID
+ *	(6.12).  Without @dev_id, or with @fault_id or @dev_name: -EINVAL.
+ *	The policy sees only the device's page requests that carry that
+ *	PASID (IOMMU_FAULT_PAGE_REQUEST_PASID_VALID), with the device's other
+ *	tenant policies, in attach order, after every host policy.  Ejected
+ *	with IOPF_EXIT_OWNER_RELEASED when the PASID is detached through
+ *	@iommufd, and when the binding ends.  A replacement must name the
+ *	same PASID.
  */
 struct iopf_ops {
 	int (*decide)(struct iopf_decision *dn, struct device *dev,
@@ -215,6 +230,7 @@ struct iopf_ops {
 	int iommufd;
 	u32 dev_id;
 	u32 fault_id;
+	u32 pasid;
 };
 
 /*
@@ -295,6 +311,7 @@ bool __iopf_bpf_respond(struct iopf_group *group,
 void iopf_bpf_device_release(struct device *dev);
 void iopf_bpf_owner_release(struct device *dev, const void *owner);
 void iopf_bpf_fault_release(const void *fault);
+void iopf_bpf_pasid_release(struct device *dev, const void *owner, u32 pasid);
 
 /**
  * iopf_bpf_respond() - Answer a group now if a policy said so
@@ -417,6 +434,11 @@ static inline void iopf_bpf_fault_release(const void *fault)
 {
 }
 
+static inline void iopf_bpf_pasid_release(struct device *dev,
+					  const void *owner, u32 pasid)
+{
+}
+
 static inline void iopf_bpf_finish(struct iopf_bpf_verdict *verdict)
 {
 }
@@ -454,6 +476,7 @@ static inline void iopf_bpf_param_removed(struct iommu_fault_param *param)
 #endif /* CONFIG_IOPF_BPF */
 
 struct iommufd_ctx;
+struct iommufd_device;
 struct iommufd_object;
 
 /**
@@ -475,7 +498,11 @@ struct iopf_bpf_tenant {
 
 int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t);
 int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t);
+int iommufd_iopf_pasid_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t);
+bool iommufd_iopf_pasid_attached(const struct iopf_bpf_tenant *t, u32 pasid);
 void iommufd_iopf_tenant_put(struct iopf_bpf_tenant *t);
+/* In iommufd's device.c, where iommufd keeps its PASID attachments */
+bool iommufd_device_pasid_attached(struct iommufd_device *idev, u32 pasid);
 const void *iommufd_iopf_handle_fault(const struct iommu_attach_handle *handle);
 
 #endif /* __LINUX_IOPF_BPF_H */

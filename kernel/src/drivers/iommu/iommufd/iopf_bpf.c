@@ -2,13 +2,15 @@
 /*
  * Tenant scopes of iopf-bpf policies: a process that binds a device through
  * iommufd may attach a policy to that device's I/O page faults, naming the
- * device by its iommufd and the device object's ID; or to the faults that
- * go to one of its fault queues, naming the queue the same way.  See struct
+ * device by its iommufd and the device object's ID, or one PASID of it
+ * attached through that iommufd; or to the faults that go to one of its
+ * fault queues, naming the queue the same way.  See struct
  * iopf_ops in include/linux/iopf_bpf.h.
  */
 #include <linux/iommu.h>
 #include <linux/iommufd.h>
 #include <linux/iopf_bpf.h>
+#include <uapi/linux/vfio.h>
 
 #include "iommufd_private.h"
 
@@ -42,6 +44,44 @@ iopf_domain_hwpt(const struct iommu_domain *domain)
 }
 #endif
 
+/*
+ * iommufd attaches a domain to a PASID of a device (iommufd_device_attach()
+ * with a PASID) from 6.15 on; VFIO's uapi for it came in the same release.
+ * 6.12's iommufd attaches the RID only.
+ */
+#ifdef VFIO_DEVICE_ATTACH_PASID
+#define IOPF_IOMMUFD_PASID	true
+#else
+#define IOPF_IOMMUFD_PASID	false
+#endif
+
+/*
+ * Hold object @id of type @type in the iommufd that is the caller's fd @fd,
+ * as an ioctl holds it, in @t->obj, with the context in @t->owner.
+ * Return: 0; -EBADF if @fd is not open, -EBADFD if it is not an iommufd,
+ * -ENOENT if it has no such object of that type.
+ */
+static int iommufd_iopf_obj_get(int fd, u32 id, enum iommufd_object_type type,
+				struct iopf_bpf_tenant *t)
+{
+	struct iommufd_ctx *ictx;
+	struct iommufd_object *obj;
+
+	ictx = iommufd_ctx_from_fd(fd);
+	if (IS_ERR(ictx))
+		return PTR_ERR(ictx);
+	obj = iommufd_get_object(ictx, id, type);
+	if (IS_ERR(obj)) {
+		iommufd_ctx_put(ictx);
+		return -ENOENT;
+	}
+	t->dev = NULL;
+	t->fault = NULL;
+	t->owner = ictx;
+	t->obj = obj;
+	return 0;
+}
+
 /**
  * iommufd_iopf_tenant_get() - Hold the device that a caller's iommufd binds
  * @fd: an iommufd file descriptor of the calling process
@@ -58,22 +98,11 @@ iopf_domain_hwpt(const struct iommu_domain *domain)
  */
 int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
 {
-	struct iommufd_ctx *ictx;
-	struct iommufd_object *obj;
+	int ret = iommufd_iopf_obj_get(fd, dev_id, IOMMUFD_OBJ_DEVICE, t);
 
-	ictx = iommufd_ctx_from_fd(fd);
-	if (IS_ERR(ictx))
-		return PTR_ERR(ictx);
-	obj = iommufd_get_object(ictx, dev_id, IOMMUFD_OBJ_DEVICE);
-	if (IS_ERR(obj)) {
-		iommufd_ctx_put(ictx);
-		return -ENOENT;
-	}
-	t->dev = container_of(obj, struct iommufd_device, obj)->dev;
-	t->fault = NULL;
-	t->owner = ictx;
-	t->obj = obj;
-	return 0;
+	if (!ret)
+		t->dev = container_of(t->obj, struct iommufd_device, obj)->dev;
+	return ret;
 }
 
 /**
@@ -93,22 +122,56 @@ int iommufd_iopf_tenant_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
  */
 int iommufd_iopf_fault_get(int fd, u32 fault_id, struct iopf_bpf_tenant *t)
 {
-	struct iommufd_ctx *ictx;
-	struct iommufd_object *obj;
+	int ret = iommufd_iopf_obj_get(fd, fault_id, IOMMUFD_OBJ_FAULT, t);
 
-	ictx = iommufd_ctx_from_fd(fd);
-	if (IS_ERR(ictx))
-		return PTR_ERR(ictx);
-	obj = iommufd_get_object(ictx, fault_id, IOMMUFD_OBJ_FAULT);
-	if (IS_ERR(obj)) {
-		iommufd_ctx_put(ictx);
-		return -ENOENT;
-	}
-	t->dev = NULL;
-	t->fault = iopf_fault_of_obj(obj);
-	t->owner = ictx;
-	t->obj = obj;
-	return 0;
+	if (!ret)
+		t->fault = iopf_fault_of_obj(t->obj);
+	return ret;
+}
+
+/**
+ * iommufd_iopf_pasid_get() - Hold the device of a PASID scope
+ * @fd: an iommufd file descriptor of the calling process
+ * @dev_id: the ID of a device object in that iommufd
+ * @t: filled on success, as by iommufd_iopf_tenant_get()
+ *
+ * As iommufd_iopf_tenant_get(), on a kernel whose iommufd attaches PASIDs;
+ * whether the PASID is attached is iommufd_iopf_pasid_attached()'s to say,
+ * under iopf_bpf_lock.
+ *
+ * Context: process context, in the caller's own system call.
+ * Return: those of iommufd_iopf_tenant_get(); -EOPNOTSUPP if this kernel's
+ * iommufd attaches no PASID (6.12).
+ */
+int iommufd_iopf_pasid_get(int fd, u32 dev_id, struct iopf_bpf_tenant *t)
+{
+	if (!IOPF_IOMMUFD_PASID)
+		return -EOPNOTSUPP;
+	return iommufd_iopf_tenant_get(fd, dev_id, t);
+}
+
+/**
+ * iommufd_iopf_pasid_attached() - Whether a held device's PASID is attached
+ * @t: as filled by iommufd_iopf_pasid_get()
+ * @pasid: a PASID of @t->dev
+ *
+ * Attached through @t's iommufd, that is: iommufd_device_attach() with
+ * @pasid succeeded for this binding and iommufd_device_detach() did not
+ * undo it yet.  The detach calls iopf_bpf_pasid_release() after it is
+ * undone: a caller that holds iopf_bpf_lock from here until its policy is
+ * listed either sees it detached, or has its policy ejected by it.
+ *
+ * Context: process context, may sleep (takes the iommufd group's lock).
+ * Return: true if it is attached.
+ */
+bool iommufd_iopf_pasid_attached(const struct iopf_bpf_tenant *t, u32 pasid)
+{
+	struct iommufd_device *idev =
+		container_of(t->obj, struct iommufd_device, obj);
+
+	if (!IOPF_IOMMUFD_PASID || pasid == IOMMU_NO_PASID)
+		return false;
+	return iommufd_device_pasid_attached(idev, pasid);
 }
 
 /**
@@ -132,9 +195,9 @@ const void *iommufd_iopf_handle_fault(const struct iommu_attach_handle *handle)
 }
 
 /**
- * iommufd_iopf_tenant_put() - Let go what iommufd_iopf_tenant_get() or
- *	iommufd_iopf_fault_get() held
- * @t: as filled by either
+ * iommufd_iopf_tenant_put() - Let go what iommufd_iopf_tenant_get(),
+ *	iommufd_iopf_fault_get() or iommufd_iopf_pasid_get() held
+ * @t: as filled by any of them
  *
  * Context: process context.
  */
