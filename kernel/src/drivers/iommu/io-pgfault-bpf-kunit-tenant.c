@@ -153,11 +153,7 @@ static int kt_reg_slot(struct kunit *test, struct kt_slot *s)
 
 	if (ret)
 		return ret;
-	mutex_lock(&iopf_bpf_lock);
-	s->p = iopf_bpf_find(&s->ops, NULL);
-	s->p->reaping = true;	/* s->link is no real link */
-	mutex_unlock(&iopf_bpf_lock);
-	KUNIT_EXPECT_EQ(test, kunit_add_action_or_reset(test, kt_detach, s), 0);
+	kt_listed(test, s);
 	return 0;
 }
 
