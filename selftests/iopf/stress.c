@@ -849,39 +849,67 @@ struct xpol {
 	bool first_done;
 };
 
-static struct xpol *xpol_get(struct proc *p, struct xpol *pool, const struct mock_dev *m)
+/*
+ * Slot @id of @pool: loaded already, or opened now unless @id is past the
+ * pool or *@loaded reached @max (then NULL); the caller names, scopes and
+ * loads a new one with xpol_load()
+ */
+static struct xpol *xpol_slot(struct xpol *pool, unsigned int id, int *loaded, int max,
+			      bool *fresh)
 {
-	static int loaded;
 	struct xpol *x;
-	char name[32];
 
-	if (m->mock_id >= XPOOL)
+	*fresh = false;
+	if (id >= XPOOL)
 		return NULL;
-	x = &pool[m->mock_id];
+	x = &pool[id];
 	if (x->t)
 		return x;
-	if (loaded == XPOOL_LOADS)
+	if (*loaded == max)
 		return NULL;
-	loaded++;
+	(*loaded)++;
 	x->t = test_policy__open();
-	snprintf(name, sizeof(name), "stress_x%u", m->mock_id);
-	if (!x->t || policy_name(x->t->obj, name, m->name)) {
-		fail("proc %d: open %s", p->idx, name);
+	*fresh = true;
+	return x;
+}
+
+/* Load @x's policy, set up by the caller (@setup_ok) as @what; else drop it */
+static struct xpol *xpol_load(struct proc *p, struct xpol *x, bool setup_ok,
+			      const char *name, const char *what)
+{
+	if (!x->t || !setup_ok) {
+		fail("proc %d: open %s (%s)", p->idx, name, what);
 		goto err;
 	}
-	/* Legal: caps partials at one per group, leaves responses to the handler */
-	x->t->rodata->drop_cap = 1;
 	if (TIMED_LOAD(p, test_policy__load, x->t)) {
 		fail("proc %d: load %s", p->idx, name);
 		goto err;
 	}
-	x->pl.what = "victim's scoped policy";
+	x->pl.what = what;
 	x->pl.map = iopf_ops_map(x->t->obj);
 	return x;
 err:
 	test_policy__destroy(x->t);
 	x->t = NULL;
 	return NULL;
+}
+
+static struct xpol *xpol_get(struct proc *p, struct xpol *pool, const struct mock_dev *m)
+{
+	static int loaded;
+	struct xpol *x;
+	char name[32];
+	bool fresh;
+
+	x = xpol_slot(pool, m->mock_id, &loaded, XPOOL_LOADS, &fresh);
+	if (!fresh)
+		return x;
+	snprintf(name, sizeof(name), "stress_x%u", m->mock_id);
+	if (x->t)
+		/* Legal: caps partials at one per group, leaves responses to the handler */
+		x->t->rodata->drop_cap = 1;
+	return xpol_load(p, x, x->t && !policy_name(x->t->obj, name, m->name), name,
+			 "victim's scoped policy");
 }
 
 /*
@@ -960,37 +988,21 @@ static struct xpol *qpol_get(struct proc *p, struct xpol *pool, const struct moc
 	static int loaded;
 	struct xpol *x;
 	char name[32];
+	bool fresh;
 
-	if (m->fault_id >= XPOOL)
-		return NULL;
-	x = &pool[m->fault_id];
-	if (x->t)
+	x = xpol_slot(pool, m->fault_id, &loaded, QPOOL_LOADS, &fresh);
+	if (!fresh)
 		return x;
-	if (loaded == QPOOL_LOADS)
-		return NULL;
-	loaded++;
-	x->t = test_policy__open();
 	snprintf(name, sizeof(name), "stress_q%u_%d", m->fault_id, getpid());
-	if (!x->t || policy_name(x->t->obj, name, NULL) ||
-	    iopf_ops_set_u32(x->t->obj, "iommufd", p->iommufd) ||
-	    iopf_ops_set_u32(x->t->obj, "fault_id", m->fault_id)) {
-		fail("proc %d: open %s (fault-queue scope)", p->idx, name);
-		goto err;
+	if (x->t) {
+		/* Legal for a tenant: drops partials past one, answers INVALID */
+		x->t->rodata->drop_cap = 1;
+		x->t->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
 	}
-	/* Legal for a tenant: drops partials past one, answers INVALID */
-	x->t->rodata->drop_cap = 1;
-	x->t->rodata->last_action = IOPF_ACT_ANSWER_INVALID;
-	if (TIMED_LOAD(p, test_policy__load, x->t)) {
-		fail("proc %d: load %s", p->idx, name);
-		goto err;
-	}
-	x->pl.what = "victim queue's policy";
-	x->pl.map = iopf_ops_map(x->t->obj);
-	return x;
-err:
-	test_policy__destroy(x->t);
-	x->t = NULL;
-	return NULL;
+	return xpol_load(p, x, x->t && !policy_name(x->t->obj, name, NULL) &&
+			 !iopf_ops_set_u32(x->t->obj, "iommufd", p->iommufd) &&
+			 !iopf_ops_set_u32(x->t->obj, "fault_id", m->fault_id),
+			 name, "victim queue's policy");
 }
 
 /*

@@ -162,6 +162,23 @@ int iopf_policy_set_param(struct iopf_policy *p, const char *key, const char *va
 	return params_set(p->ps, p->obj, key, value);
 }
 
+/*
+ * @err, from iopf_ops_kernel_has_tenant() or _fault_queue(), as the
+ * caller's error: -EOPNOTSUPP if the kernel lacks @scope (its struct
+ * iopf_ops has no @members), with a message; 0 if it has it
+ */
+static int kernel_scope_err(int err, const char *scope, const char *members)
+{
+	if (err == -EOPNOTSUPP || err == -ENOENT) {
+		libiopf_err("this kernel has no %s scope: its struct iopf_ops has no %s members",
+			    scope, members);
+		return -EOPNOTSUPP;
+	}
+	if (err)
+		libiopf_err("reading the kernel's BTF: %s", strerror(-err));
+	return err;
+}
+
 int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *opts)
 {
 	enum iopf_scope kind;
@@ -206,14 +223,10 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 			return -EINVAL;
 		}
 		/* Here, not at attach: a VMM learns it before loading anything */
-		err = iopf_ops_kernel_has_tenant();
-		if (err == -EOPNOTSUPP || err == -ENOENT) {
-			libiopf_err("this kernel has no tenant scope: its struct iopf_ops has no iommufd and dev_id members");
-			return -EOPNOTSUPP;
-		} else if (err) {
-			libiopf_err("reading the kernel's BTF: %s", strerror(-err));
+		err = kernel_scope_err(iopf_ops_kernel_has_tenant(), "tenant",
+				       "iommufd and dev_id");
+		if (err)
 			return err;
-		}
 		/* The device is the scope: the object's dev_name, if any, does not apply */
 		dev = "";
 		break;
@@ -228,14 +241,10 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 				    OPTS_GET(opts, dev_id, 0) ? "device ID" : "device name");
 			return -EINVAL;
 		}
-		err = iopf_ops_kernel_has_fault_queue();
-		if (err == -EOPNOTSUPP || err == -ENOENT) {
-			libiopf_err("this kernel has no fault-queue scope: its struct iopf_ops has no iommufd and fault_id members");
-			return -EOPNOTSUPP;
-		} else if (err) {
-			libiopf_err("reading the kernel's BTF: %s", strerror(-err));
+		err = kernel_scope_err(iopf_ops_kernel_has_fault_queue(), "fault-queue",
+				       "iommufd and fault_id");
+		if (err)
 			return err;
-		}
 		dev = "";
 		break;
 	default:
