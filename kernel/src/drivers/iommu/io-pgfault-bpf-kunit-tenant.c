@@ -226,6 +226,19 @@ static void kt_restore_creds(const struct cred *old)
 }
 
 /* A binding is a tenant's credential; a host scope still needs the cap */
+/*
+ * iopf_bpf_reg() of slot @s refused with @err; let through, it is detached
+ * again, so that a missing refusal fails this check and no other
+ */
+static void kt_expect_refused(struct kunit *test, struct kt_slot *s, int err)
+{
+	int ret = iopf_bpf_reg(&s->ops, &s->link);
+
+	KUNIT_EXPECT_EQ(test, ret, err);
+	if (!ret)
+		iopf_bpf_unreg(&s->ops, &s->link);
+}
+
 static void kt_tenant_needs_no_admin(struct kunit *test)
 {
 	struct kt *kt = test->priv;
@@ -235,11 +248,9 @@ static void kt_tenant_needs_no_admin(struct kunit *test)
 
 	kt->slot[0].ops = kt_ops[0];
 	old = kt_drop_admin(test, KUIDT_INIT(1000));
-	ret = iopf_bpf_reg(&kt->slot[0].ops, &kt->slot[0].link);
-	KUNIT_EXPECT_EQ(test, ret, -EPERM);
+	kt_expect_refused(test, &kt->slot[0], -EPERM);
 	strscpy(kt->slot[0].ops.dev_name, dev_name(&d->pdev.dev));
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&kt->slot[0].ops, &kt->slot[0].link),
-			-EPERM);
+	kt_expect_refused(test, &kt->slot[0], -EPERM);
 	ret = kt_reg_tenant(test, 1, d, 0);
 	kt_restore_creds(old);
 	KUNIT_ASSERT_EQ(test, ret, 0);
@@ -257,13 +268,13 @@ static void kt_tenant_bad_scope(struct kunit *test)
 	s->ops = kt_ops[0];
 	s->ops.dev_id = 1;
 	strscpy(s->ops.dev_name, dev_name(&d->pdev.dev));
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_name[0] = '\0';
 	s->ops.dev_id = 2;	/* no such device in the binding */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -ENOENT);
+	kt_expect_refused(test, s, -ENOENT);
 	s->ops.dev_id = 1;
 	s->ops.iommufd = -1;	/* not an iommufd */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EBADF);
+	kt_expect_refused(test, s, -EBADF);
 	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
 }
 
@@ -539,13 +550,13 @@ static void kt_tenant_queue_refused(struct kunit *test)
 	s->ops = kt_ops[0];
 	s->ops.fault_id = 1;
 	s->ops.dev_id = 1;
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_id = 0;
 	strscpy(s->ops.dev_name, dev_name(&pf->pdev.dev));
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -EINVAL);
+	kt_expect_refused(test, s, -EINVAL);
 	s->ops.dev_name[0] = '\0';
 	s->ops.fault_id = KT_QUEUES + 1;	/* no such queue in the iommufd */
-	KUNIT_EXPECT_EQ(test, iopf_bpf_reg(&s->ops, &s->link), -ENOENT);
+	kt_expect_refused(test, s, -ENOENT);
 	KUNIT_EXPECT_EQ(test, iopf_bpf_nr_attached(), 0);
 
 	kt_tenants.queue_of[0] = &own;
@@ -702,19 +713,6 @@ static void kt_tenant_pasid_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.code, IOMMU_PAGE_RESP_INVALID);
 	KUNIT_EXPECT_EQ(test, kt_counters(kt, 2).obeyed, 1);
 	KUNIT_EXPECT_EQ(test, kt_counters(kt, 0).overridden, 1);
-}
-
-/*
- * iopf_bpf_reg() of slot @s refused with @err; let through, it is detached
- * again, so that a missing refusal fails this check and no other
- */
-static void kt_expect_refused(struct kunit *test, struct kt_slot *s, int err)
-{
-	int ret = iopf_bpf_reg(&s->ops, &s->link);
-
-	KUNIT_EXPECT_EQ(test, ret, err);
-	if (!ret)
-		iopf_bpf_unreg(&s->ops, &s->link);
 }
 
 /*
