@@ -133,7 +133,9 @@ fi
 # iopfctl list and show over the same tree: a PASID policy's scope as the kernel writes it
 if [ -x build/iopfctl ]; then
 	out=$(IOPF_SYSFS=$s build/iopfctl list 2>&1)
-	grep -qE '^host_pol .*'$'\n''pasid_pol +pasid:1:66 +1 live .*'$'\n''dev_pol ' <<<"$(grep -E '^(host|pasid|dev)_pol ' <<<"$out")"
+	# NAME SCOPE ORDER of the policies, in the order listed
+	[ "$(awk '/^[a-z]+_pol /{ printf "%s %s %s;", $1, $2, $3 }' <<<"$out")" = \
+		"host_pol * 1;pasid_pol pasid:1:66 1;dev_pol iommufd_mock0 2;queue_pol fault:3 0;" ]
 	tap_result $? "libiopf: iopfctl list shows a PASID policy's scope pasid:1:66, asked with the device's" "$out"
 	out=$(IOPF_SYSFS=$s build/iopfctl list --json 2>&1)
 	grep -q '{"name":"pasid_pol","scope":"pasid:1:66","order":1,.*"tenant":true,"uid":1000}' <<<"$out"
