@@ -35,7 +35,8 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
 
 /*
  * The same for a 32-bit integer member ("iommufd", "dev_id", "fault_id",
- * "pasid": a tenant, fault-queue or PASID scope): 0, -ENOENT (a kernel without it) or -EINVAL
+ * "pasid": a tenant, fault-queue or PASID scope): 0, -ENOENT (a kernel
+ * without it) or -EINVAL
  */
 int iopf_ops_set_u32(const struct bpf_object *obj, const char *member,
 		     __u32 value);

@@ -163,7 +163,7 @@ int iopf_policy_set_param(struct iopf_policy *p, const char *key, const char *va
 }
 
 /*
- * @err, from iopf_ops_kernel_has_tenant() or _fault_queue(), as the
+ * @err, from iopf_ops_kernel_has_tenant(), _fault_queue() or _pasid(), as the
  * caller's error: -EOPNOTSUPP if the kernel lacks @scope (its struct
  * iopf_ops has no @members), with a message; 0 if it has it
  */
