@@ -175,7 +175,8 @@ static int read_policy(const char *name, void *out)
 
 /*
  * Consultation order: the host's scoped policies, the host's global ones,
- * then tenant policies of a device, then those of a fault queue (scope
+ * then tenant policies of a device and of its PASIDs (scope
+ * "pasid:DEV_ID:PASID") together, then those of a fault queue (scope
  * "fault:ID"), each kind in attach order
  */
 static int consultation_rank(const struct iopf_policy_info *p)

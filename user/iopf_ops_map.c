@@ -190,8 +190,11 @@ static const struct btf_type *kernel_ops_type(const struct btf *kbtf)
 	return id > 0 ? btf__type_by_id(kbtf, id) : NULL;
 }
 
-/* The kernel's struct iopf_ops has @a and @b: 0, -EOPNOTSUPP, -ENOENT, -errno */
-static int kernel_has_members(const char *a, const char *b)
+/*
+ * The kernel's struct iopf_ops has @a, @b and @c (NULL: two members only):
+ * 0, -EOPNOTSUPP, -ENOENT, -errno
+ */
+static int kernel_has_members(const char *a, const char *b, const char *c)
 {
 	const struct btf_type *t;
 	struct btf *kbtf;
@@ -204,7 +207,8 @@ static int kernel_has_members(const char *a, const char *b)
 	if (!t)
 		err = -ENOENT;
 	else if (member_offset(kbtf, t, a, NULL) < 0 ||
-		 member_offset(kbtf, t, b, NULL) < 0)
+		 member_offset(kbtf, t, b, NULL) < 0 ||
+		 (c && member_offset(kbtf, t, c, NULL) < 0))
 		err = -EOPNOTSUPP;
 	btf__free(kbtf);
 	return err;
@@ -212,37 +216,51 @@ static int kernel_has_members(const char *a, const char *b)
 
 int iopf_ops_kernel_has_tenant(void)
 {
-	return kernel_has_members("iommufd", "dev_id");
+	return kernel_has_members("iommufd", "dev_id", NULL);
 }
 
 int iopf_ops_kernel_has_fault_queue(void)
 {
-	return kernel_has_members("iommufd", "fault_id");
+	return kernel_has_members("iommufd", "fault_id", NULL);
+}
+
+int iopf_ops_kernel_has_pasid(void)
+{
+	return kernel_has_members("iommufd", "dev_id", "pasid");
 }
 
 static int write_kern_value(const struct bpf_object *obj, const char *id_member,
-			    int iommufd, unsigned int id);
+			    int iommufd, unsigned int id, unsigned int pasid);
 
 int iopf_ops_write_kern_value(const struct bpf_object *obj)
 {
-	return write_kern_value(obj, NULL, -1, 0);
+	return write_kern_value(obj, NULL, -1, 0, 0);
 }
 
 int iopf_ops_write_kern_value_tenant(const struct bpf_object *obj, int iommufd,
 				     unsigned int dev_id)
 {
-	return write_kern_value(obj, "dev_id", iommufd, dev_id);
+	return write_kern_value(obj, "dev_id", iommufd, dev_id, 0);
 }
 
 int iopf_ops_write_kern_value_fault_queue(const struct bpf_object *obj, int iommufd,
 					  unsigned int fault_id)
 {
-	return write_kern_value(obj, "fault_id", iommufd, fault_id);
+	return write_kern_value(obj, "fault_id", iommufd, fault_id, 0);
 }
 
-/* @id_member: NULL (a host scope), or "dev_id" or "fault_id" with @iommufd */
+int iopf_ops_write_kern_value_pasid(const struct bpf_object *obj, int iommufd,
+				    unsigned int dev_id, unsigned int pasid)
+{
+	return write_kern_value(obj, "dev_id", iommufd, dev_id, pasid);
+}
+
+/*
+ * @id_member: NULL (a host scope), or "dev_id" or "fault_id" with
+ * @iommufd; @pasid: with "dev_id", nonzero for a PASID scope
+ */
 static int write_kern_value(const struct bpf_object *obj, const char *id_member,
-			    int iommufd, unsigned int id)
+			    int iommufd, unsigned int id, unsigned int pasid)
 {
 	static const char * const strs[] = { "name", "dev_name" };	/* and shadow */
 	const struct btf_type *vt, *kt;
@@ -309,8 +327,9 @@ static int write_kern_value(const struct bpf_object *obj, const char *id_member,
 	if (id_member) {
 		int fd_off = member_offset(kbtf, kt, "iommufd", NULL);
 		int id_off = member_offset(kbtf, kt, id_member, NULL);
+		int pasid_off = pasid ? member_offset(kbtf, kt, "pasid", NULL) : 0;
 
-		if (fd_off < 0 || id_off < 0) {
+		if (fd_off < 0 || id_off < 0 || pasid_off < 0) {
 			err = -EOPNOTSUPP;
 			goto out;
 		}
@@ -319,6 +338,8 @@ static int write_kern_value(const struct bpf_object *obj, const char *id_member,
 		memset(value + data_off + off, 0, IOPF_OPS_DEV_NAME_MAX);
 		memcpy(value + data_off + fd_off, &iommufd, sizeof(iommufd));
 		memcpy(value + data_off + id_off, &id, sizeof(id));
+		if (pasid)
+			memcpy(value + data_off + pasid_off, &pasid, sizeof(pasid));
 	}
 
 	/* EBUSY: written before, and a struct_ops value never changes */

@@ -34,8 +34,9 @@ int iopf_ops_get_bool(const struct bpf_object *obj, const char *member,
 		      bool *value);
 
 /*
- * The same for a 32-bit integer member ("iommufd", "dev_id", "fault_id": a
- * tenant or fault-queue scope): 0, -ENOENT (a kernel without it) or -EINVAL
+ * The same for a 32-bit integer member ("iommufd", "dev_id", "fault_id",
+ * "pasid": a tenant, fault-queue or PASID scope): 0, -ENOENT (a kernel
+ * without it) or -EINVAL
  */
 int iopf_ops_set_u32(const struct bpf_object *obj, const char *member,
 		     __u32 value);
@@ -68,6 +69,14 @@ int iopf_ops_write_kern_value_fault_queue(const struct bpf_object *obj, int iomm
 					  unsigned int fault_id);
 
 /*
+ * The same, with a PASID scope: iommufd, dev_id and pasid set to
+ * @iommufd, @dev_id and @pasid (dev_name empty).  -EOPNOTSUPP if the
+ * kernel's struct iopf_ops has no such members.
+ */
+int iopf_ops_write_kern_value_pasid(const struct bpf_object *obj, int iommufd,
+				    unsigned int dev_id, unsigned int pasid);
+
+/*
  * 0 if the running kernel's struct iopf_ops (its BTF) has the tenant
  * scope's members, iommufd and dev_id; -EOPNOTSUPP if not; -ENOENT if it
  * has no struct iopf_ops; another -errno if its BTF cannot be read
@@ -75,5 +84,7 @@ int iopf_ops_write_kern_value_fault_queue(const struct bpf_object *obj, int iomm
 int iopf_ops_kernel_has_tenant(void);
 /* The same for the fault-queue scope's members, iommufd and fault_id */
 int iopf_ops_kernel_has_fault_queue(void);
+/* The same for the PASID scope's members, iommufd, dev_id and pasid */
+int iopf_ops_kernel_has_pasid(void);
 
 #endif

@@ -27,9 +27,12 @@
 extern "C" {
 #endif
 
-/* Minor 1: IOPF_SCOPE_FAULT_QUEUE and iopf_scope_opts.fault_id */
+/*
+ * Minor 1: IOPF_SCOPE_FAULT_QUEUE and iopf_scope_opts.fault_id;
+ * minor 2: IOPF_SCOPE_PASID and iopf_scope_opts.pasid
+ */
 #define LIBIOPF_MAJOR_VERSION 1
-#define LIBIOPF_MINOR_VERSION 1
+#define LIBIOPF_MINOR_VERSION 2
 
 #ifndef LIBIOPF_API
 #define LIBIOPF_API __attribute__((visibility("default")))
@@ -146,6 +149,7 @@ enum iopf_scope {
 	IOPF_SCOPE_DEVICE,	/* one device, by name (dev_name) */
 	IOPF_SCOPE_TENANT,	/* one device the caller owns through iommufd (iommufd, dev_id) */
 	IOPF_SCOPE_FAULT_QUEUE,	/* a fault queue the caller owns in an iommufd (iommufd, fault_id) */
+	IOPF_SCOPE_PASID,	/* one PASID of such a device (iommufd, dev_id, pasid) */
 };
 
 struct iopf_scope_opts {
@@ -169,24 +173,39 @@ struct iopf_scope_opts {
 	 * unset with it.
 	 */
 	unsigned int fault_id;
+	/*
+	 * IOPF_SCOPE_PASID: with iommufd and dev_id (as for IOPF_SCOPE_TENANT),
+	 * a PASID of that device (its value, nonzero), attached to a domain
+	 * through that iommufd: the policy sees only the device's page
+	 * requests with that PASID.  Must be 0 for the other scopes;
+	 * fault_id and dev_name must be unset with it.  After 4 bytes never
+	 * read (LIBIOPF_MINOR_VERSION 1's tail padding, which a caller may
+	 * not have zeroed): a caller built before it has a smaller sz.
+	 */
+	unsigned int :32;
+	unsigned int pasid;
 	size_t :0;
 };
-#define iopf_scope_opts__last_field fault_id
+#define iopf_scope_opts__last_field pasid
 
 /*
  * Choose where the policy applies, before iopf_policy_load() (the scope is
- * part of the struct_ops value the programs are loaded against).  A tenant
- * or fault-queue scope needs no privilege here: the kernel decides at
- * attach.
+ * part of the struct_ops value the programs are loaded against).  A tenant,
+ * PASID or fault-queue scope needs no privilege here: the kernel decides
+ * at attach.
  * Errors: -EINVAL (NULL, an unknown scope, a device name empty or too long,
  * a tenant scope with iommufd < 0 or dev_id 0, a fault-queue scope with
  * iommufd < 0, fault_id 0, or dev_id or dev_name set, fault_id set with
- * another scope), -E2BIG (see above), -EBUSY (already loaded),
- * -EOPNOTSUPP (a tenant scope on a kernel whose struct iopf_ops has no
- * iommufd and dev_id members, a fault-queue scope on one without iommufd
- * and fault_id: logged), or -errno of reading the kernel's BTF
- * (/sys/kernel/btf/vmlinux).  Reads the kernel's BTF for a tenant or
- * fault-queue scope (tens of milliseconds); does not block otherwise.
+ * another scope, a PASID scope with iommufd < 0, dev_id 0, pasid 0, or
+ * fault_id or dev_name set, pasid set with another scope), -E2BIG (see
+ * above), -EBUSY (already loaded), -EOPNOTSUPP (a tenant scope on a kernel
+ * whose struct iopf_ops has no iommufd and dev_id members, a fault-queue
+ * scope on one without iommufd and fault_id, a PASID scope on one without
+ * iommufd, dev_id and pasid: logged; a kernel with the members whose
+ * iommufd attaches no PASID, Linux 6.12, refuses a PASID scope at attach),
+ * or -errno of reading the kernel's BTF (/sys/kernel/btf/vmlinux).  Reads
+ * the kernel's BTF for a tenant, PASID or fault-queue scope (tens of
+ * milliseconds); does not block otherwise.
  */
 LIBIOPF_API int iopf_policy_set_scope(struct iopf_policy *p,
 				      const struct iopf_scope_opts *opts);
@@ -231,9 +250,11 @@ struct iopf_attach_opts {
  * device behind an IOMMU), -EEXIST
  * (a policy of that name is attached), -EPERM or -EACCES (the kernel
  * refused: no privilege, or a tenant scope the caller does not own),
- * -EOPNOTSUPP (the iopf_ops map is not in SEC(".struct_ops.link")),
- * -ENOSPC (the kernel's policy limit), -ENOENT (a tenant or fault-queue
- * scope's dev_id or fault_id names no such object in its iommufd),
+ * -EOPNOTSUPP (the iopf_ops map is not in SEC(".struct_ops.link"), or a
+ * PASID scope on a kernel whose iommufd attaches no PASID, Linux 6.12:
+ * logged), -ENOSPC (the kernel's policy limit), -ENOENT (a tenant or
+ * fault-queue scope's dev_id or fault_id names no such object in its
+ * iommufd, or a PASID scope's PASID is not attached through it),
  * -EBADF or -EBADFD (its iommufd is no open fd, or no iommufd), -EDQUOT
  * (the user's tenant policy quota), an error of iopf_policy_load(), or
  * another -errno; with pin, an error of pinning (nothing stays attached
@@ -252,8 +273,9 @@ LIBIOPF_API int iopf_policy_attach(struct iopf_policy *p,
  * maps replace its pins there.  Errors: -EINVAL (NULL, not loaded, or the
  * kernel refused the new value), -ENOENT (no policy @name attached),
  * -ENOLINK (it was ejected or detached meanwhile), -EXDEV (another scope
- * than the old one's; or @name is a tenant's policy and @p has no tenant
- * or fault-queue scope), -EAGAIN (someone else replaced it meanwhile:
+ * than the old one's; or @name is a tenant's policy, of a device, a PASID
+ * or a fault queue, and @p has no tenant, PASID or fault-queue scope),
+ * -EAGAIN (someone else replaced it meanwhile:
  * nothing changed), -EOPNOTSUPP (not a SEC(".struct_ops.link") map),
  * another -errno.  May block briefly (the pins' lock).
  */
@@ -287,7 +309,10 @@ LIBIOPF_API int iopf_policy_link_fd(const struct iopf_policy *p);
 struct iopf_policy_info {
 	size_t sz;		/* bytes of this struct the library filled */
 	char name[IOPF_NAME_LEN];
-	/* a device's name, "*" for all, or "fault:ID" (a fault-queue scope) */
+	/*
+	 * a device's name, "*" for all, "pasid:DEV_ID:PASID" (a PASID scope,
+	 * PASID in decimal) or "fault:ID" (a fault-queue scope)
+	 */
 	char scope[IOPF_DEV_NAME_LEN];
 	char state[16];			/* "live" or "ejected" */
 	char mode[8];			/* "live" or "shadow" */

@@ -101,7 +101,8 @@ out=$(gcc -Wall -Wextra -Werror -Iinclude -o "$tmp/unit" selftests/libiopf/unit.
 tap_result $? "libiopf: the unit tests build against build/libiopf.so" "$out"
 # A sysfs tree as the kernel has it, with a tenant policy's files
 s=$tmp/sysfs
-mkdir -p "$s/policies/host_pol" "$s/policies/dev_pol" "$s/policies/queue_pol" "$s/ejections/3" "$s/stats"
+mkdir -p "$s/policies/host_pol" "$s/policies/dev_pol" "$s/policies/queue_pol" "$s/policies/pasid_pol" \
+	"$s/ejections/3" "$s/stats"
 pol() {	# pol NAME SCOPE ORDER
 	local d=$s/policies/$1
 	echo "$2" >"$d/scope"; echo live >"$d/state"; echo live >"$d/mode"; echo "$3" >"$d/order"
@@ -113,6 +114,9 @@ echo 1 >"$s/policies/dev_pol/tenant"; echo 1000 >"$s/policies/dev_pol/uid"
 # A fault-queue policy, attached first: still asked after the device's
 pol queue_pol fault:3 0
 echo 1 >"$s/policies/queue_pol/tenant"; echo 1000 >"$s/policies/queue_pol/uid"
+# A PASID policy (PASID 66 of the tenant's device 1), attached before the device's: asked before it
+pol pasid_pol pasid:1:66 1
+echo 1 >"$s/policies/pasid_pol/tenant"; echo 1000 >"$s/policies/pasid_pol/uid"
 e=$s/ejections/3
 echo 123 >"$e/time_ns"; echo gone >"$e/name"; echo exit >"$e/reason"; echo default >"$e/action"
 echo iommufd_mock0 >"$e/device"; echo 0x42 >"$e/pasid"; echo "" >"$e/message"
@@ -125,5 +129,22 @@ if [ -x "$tmp/unit" ]; then
 		tap_result "$st" "$name" "$detail"
 	done < <(LD_LIBRARY_PATH=build "$tmp/unit" "$kern" "$s" "$tmp/not-bpf.o" 2>"$tmp/unit.err"; echo "$?	libiopf: the unit tests ran to the end	exit status")
 	[ ! -s "$tmp/unit.err" ]; tap_result $? "libiopf: the library printed nothing on stderr" "$(head -n 5 "$tmp/unit.err")"
+fi
+# iopfctl list and show over the same tree: a PASID policy's scope as the kernel writes it
+if [ -x build/iopfctl ]; then
+	out=$(IOPF_SYSFS=$s build/iopfctl list 2>&1)
+	# NAME SCOPE ORDER of the policies, in the order listed
+	[ "$(awk '/^[a-z]+_pol /{ printf "%s %s %s;", $1, $2, $3 }' <<<"$out")" = \
+		"host_pol * 1;pasid_pol pasid:1:66 1;dev_pol iommufd_mock0 2;queue_pol fault:3 0;" ]
+	tap_result $? "libiopf: iopfctl list shows a PASID policy's scope pasid:1:66, asked with the device's" "$out"
+	out=$(IOPF_SYSFS=$s build/iopfctl list --json 2>&1)
+	grep -q '{"name":"pasid_pol","scope":"pasid:1:66","order":1,.*"tenant":true,"uid":1000}' <<<"$out"
+	tap_result $? "libiopf: iopfctl list --json: the PASID policy's scope, tenant and uid" "$out"
+	out=$(IOPF_SYSFS=$s build/iopfctl show pasid_pol 2>&1)
+	grep -q '^scope: *pasid:1:66$' <<<"$out" && grep -q '^owner: *tenant, uid 1000$' <<<"$out"
+	tap_result $? "libiopf: iopfctl show of a PASID policy: its scope and owner" "$out"
+	out=$(IOPF_SYSFS=$s build/iopfctl show --json pasid_pol 2>&1)
+	grep -q '^{"name":"pasid_pol","scope":"pasid:1:66",' <<<"$out"
+	tap_result $? "libiopf: iopfctl show --json of a PASID policy: its scope" "$out"
 fi
 tap_done

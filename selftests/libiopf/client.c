@@ -13,10 +13,16 @@
  *   client tenant                  a tenant scope: what set_scope says
  *   client queue                   a fault-queue scope: what set_scope says,
  *                                  and validate (the value the kernel gets)
+ *   client pasid                   a PASID scope (PASID 0x42 of device 1 in an
+ *                                  fd of /dev/null): what set_scope, validate
+ *                                  and attach say (attach: 6.12's
+ *                                  -EOPNOTSUPP, or 7.3's -EBADFD for the fd)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <iopf/libiopf.h>
 
 static void log_cb(enum iopf_log_level level, const char *origin,
@@ -135,6 +141,27 @@ int main(int argc, char **argv)
 		iopf_policy_close(p);
 		return 0;
 	}
-	fprintf(stderr, "usage: client cycle|device|stats|unload|tenant|queue ...\n");
+	if (argc == 2 && !strcmp(argv[1], "pasid")) {
+		/* No iommufd: the kernel refuses it, after it looked at the PASID scope */
+		int fd = open("/dev/null", O_RDONLY);
+		IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = fd, .dev_id = 1,
+			  .pasid = 0x42);
+
+		if (fd < 0 || open_observe("pasid", &p))
+			return 1;
+		err = iopf_policy_set_scope(p, &s);
+		printf("pasid_scope=%d\n", err);
+		if (!err) {
+			/* The value with the PASID scope's members, checked by the kernel */
+			err = iopf_policy_load(p) ?: iopf_policy_validate(p);
+			printf("pasid_validate=%d\n", err);
+			if (!err)
+				printf("pasid_attach=%d\n", iopf_policy_attach(p, NULL));
+		}
+		iopf_policy_close(p);
+		close(fd);
+		return 0;
+	}
+	fprintf(stderr, "usage: client cycle|device|stats|unload|tenant|queue|pasid ...\n");
 	return 2;
 }

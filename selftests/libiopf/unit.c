@@ -42,6 +42,17 @@ static void check(int ok, const char *name, const char *fmt, int got)
 	check(got_ == (want), name, "got %d, want " #want, got_);	\
 } while (0)
 
+/* Scope opts of a caller built against LIBIOPF_MINOR_VERSION 1 (no pasid) */
+struct scope_opts_v1 {
+	size_t sz;
+	enum iopf_scope scope;
+	const char *dev_name;
+	int iommufd;
+	unsigned int dev_id;
+	unsigned int fault_id;
+	size_t :0;
+};
+
 /* A policy's opts from a newer caller: ours plus a member we do not know */
 struct open_opts_v2 {
 	struct iopf_open_opts v1;
@@ -164,6 +175,69 @@ int main(int argc, char **argv)
 			s.sz = offsetof(struct iopf_scope_opts, fault_id);
 			EXPECT("scope opts of an older caller (no fault_id): accepted", iopf_policy_set_scope(p, &s), 0);
 		}
+		/* The PASID scope: an iommufd, a device ID and a PASID, nothing else */
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = 3, .dev_id = 1);
+			EXPECT("PASID scope with pasid 0: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "needs a pasid (nonzero") != NULL,
+			      "... and the log says it needs a nonzero pasid", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = 3, .pasid = 0x42);
+			EXPECT("PASID scope with dev_id 0: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "device ID (nonzero) beside its pasid") != NULL,
+			      "... and the log says it needs a device ID", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = -1, .dev_id = 1,
+				  .pasid = 0x42);
+			EXPECT("PASID scope with iommufd -1: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = 3, .dev_id = 1,
+				  .pasid = 0x42, .fault_id = 2);
+			EXPECT("PASID scope with a fault_id too: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "fault-queue scope only") != NULL,
+			      "... and the log says fault_id is the fault-queue scope's", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = 3, .dev_id = 1,
+				  .pasid = 0x42, .dev_name = "iommufd_mock0");
+			EXPECT("PASID scope with a dev_name too: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "takes no device name") != NULL,
+			      "... and the log says its device is dev_id", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 3, .dev_id = 1,
+				  .pasid = 0x42);
+			EXPECT("tenant (device) scope with a pasid: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+			check(strstr(last_error, "PASID scope only") != NULL,
+			      "... and the log says pasid is the PASID scope's", "%d", 0);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_FAULT_QUEUE, .iommufd = 3,
+				  .fault_id = 2, .pasid = 0x42);
+			EXPECT("fault-queue scope with a pasid: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_DEVICE,
+				  .dev_name = "iommufd_mock0", .pasid = 0x42);
+			EXPECT("device scope with a pasid: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_GLOBAL, .pasid = 0x42);
+			EXPECT("global scope with a pasid: -EINVAL", iopf_policy_set_scope(p, &s), -EINVAL);
+		}
+		/* An older caller's struct (LIBIOPF_MINOR_VERSION 1) ends before pasid */
+		check(sizeof(struct scope_opts_v1) <= offsetof(struct iopf_scope_opts, pasid),
+		      "an older caller's scope opts (no pasid) end before pasid: its sz tells it apart",
+		      "sizeof %d", (int)sizeof(struct scope_opts_v1));
+		{
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_GLOBAL, .pasid = 0x42);
+			s.sz = sizeof(struct scope_opts_v1);
+			EXPECT("scope opts of an older caller (no pasid): accepted, pasid not read",
+			       iopf_policy_set_scope(p, &s), 0);
+		}
 		/* The host's kernel has no iopf-bpf, so no tenant members either */
 		if (argc > 1 && !strcmp(argv[1], "no-tenant-kernel")) {
 			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_TENANT, .iommufd = 0, .dev_id = 1);
@@ -177,6 +251,14 @@ int main(int argc, char **argv)
 			       iopf_policy_set_scope(p, &s), -EOPNOTSUPP);
 			check(strstr(last_error, "no fault-queue scope") != NULL,
 			      "... and the log says the kernel has no fault-queue scope", "%d", 0);
+		}
+		if (argc > 1 && !strcmp(argv[1], "no-tenant-kernel")) {
+			IOPF_OPTS(iopf_scope_opts, s, .scope = IOPF_SCOPE_PASID, .iommufd = 0, .dev_id = 1,
+				  .pasid = 0x42);
+			EXPECT("PASID scope on a kernel without it: -EOPNOTSUPP",
+			       iopf_policy_set_scope(p, &s), -EOPNOTSUPP);
+			check(strstr(last_error, "no PASID scope") != NULL,
+			      "... and the log says the kernel has no PASID scope", "%d", 0);
 		}
 		iopf_policy_close(p);
 		p = NULL;
@@ -282,18 +364,23 @@ int main(int argc, char **argv)
 
 		setenv("IOPF_SYSFS", argv[2], 1);
 		n = iopf_list_policies(info, 4, sizeof(info[0]));
-		EXPECT("list: the three policies", n, 3);
-		if (n == 3) {
+		EXPECT("list: the four policies", n, 4);
+		if (n == 4) {
 			/* dev_pol is a tenant's: asked after every host policy */
-			check(!strcmp(info[0].name, "host_pol") && !strcmp(info[1].name, "dev_pol"),
+			check(!strcmp(info[0].name, "host_pol") && !strcmp(info[2].name, "dev_pol"),
 			      "list: a tenant's device-scoped policy after the host's global one", "%d", 0);
+			/* pasid_pol, attached before dev_pol: asked with the device's, in attach order */
+			check(!strcmp(info[1].name, "pasid_pol") && !strcmp(info[1].scope, "pasid:1:66") &&
+			      info[1].tenant == 1 && info[1].uid == 1000,
+			      "list: a PASID policy (scope pasid:1:66) with the device tenant policies, in attach order",
+			      "%d", 0);
 			/* queue_pol, attached first, is asked after the devices' tenant policies */
-			check(!strcmp(info[2].name, "queue_pol") && !strcmp(info[2].scope, "fault:3") &&
-			      info[2].tenant == 1 && info[2].uid == 1000,
+			check(!strcmp(info[3].name, "queue_pol") && !strcmp(info[3].scope, "fault:3") &&
+			      info[3].tenant == 1 && info[3].uid == 1000,
 			      "list: a fault-queue policy (scope fault:3) after the device tenant policies",
 			      "%d", 0);
-			check(info[1].tenant == 1 && info[1].uid == 1000, "list: tenant and uid read when present",
-			      "uid %d", (int)info[1].uid);
+			check(info[2].tenant == 1 && info[2].uid == 1000, "list: tenant and uid read when present",
+			      "uid %d", (int)info[2].uid);
 			check(info[0].tenant == 0 && info[0].uid == -1, "list: absent: a host policy, uid -1",
 			      "uid %d", (int)info[0].uid);
 			check(info[0].sz == sizeof(info[0]), "list: sz is what was filled", "%d", (int)info[0].sz);
@@ -310,8 +397,20 @@ int main(int argc, char **argv)
 			iopf_policy_close(p);
 			p = NULL;
 		}
+		{
+			/* A tenant's PASID policy: the same */
+			IOPF_OPTS(iopf_open_opts, o, .name = "pasid_pol");
+
+			err = iopf_policy_open("observe", &o, &p);
+			EXPECT("replace of a tenant's PASID policy without its scope: -EXDEV",
+			       err ?: iopf_policy_replace(p, "pasid_pol"), -EXDEV);
+			check(strstr(last_error, "tenant's policy (scope pasid:1:66") != NULL,
+			      "... and the log says it is a tenant's, scoped pasid:1:66", "%d", 0);
+			iopf_policy_close(p);
+			p = NULL;
+		}
 		n = iopf_list_policies(info, 1, sizeof(info[0]));
-		EXPECT("list into one entry: says how many there are", n, 3);
+		EXPECT("list into one entry: says how many there are", n, 4);
 		memset(info, 0xff, sizeof(info));
 		err = iopf_get_policy("host_pol", info, offsetof(struct iopf_policy_info, tenant));
 		EXPECT("get_policy with an older, shorter struct: 0", err, 0);

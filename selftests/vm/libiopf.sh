@@ -11,7 +11,9 @@
 # mock device, pinned, ejected with the device, unloaded; attached to all
 # devices, pinned, counting the faults fired, seen by iopfctl, unloaded;
 # and a tenant scope on a kernel without one refused; the same for a
-# fault-queue scope.
+# fault-queue scope; a PASID scope accepted where the kernel's BTF has it,
+# and at attach refused by 6.12 (-EOPNOTSUPP, said), taken by 7.3 as far
+# as its fd (not an iommufd: -EBADFD).
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 C=build/selftests/libiopf/client
@@ -100,6 +102,26 @@ if build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
 else
 	[ "$(val queue_scope "$out")" = -95 ] && grep -q 'no fault-queue scope' <<<"$out"
 	tap_result $? "libiopf: a fault-queue scope on a kernel without one: -EOPNOTSUPP, said" "$out"
+fi
+# --- a PASID scope ---
+# Both kernels' BTF has the member; 6.12's iommufd attaches no PASID, so
+# its kernel refuses the scope at attach, before it looks at the fd
+out=$($C pasid)
+if build/bpftool/bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null |
+	sed -n "/^\[[0-9]*\] STRUCT 'iopf_ops'/,/^\[/p" | grep -q "'pasid'"; then
+	[ "$(val pasid_scope "$out")" = 0 ] && [ "$(val pasid_validate "$out")" = 0 ]
+	tap_result $? "libiopf: a PASID scope is accepted where the kernel's BTF has one, its value too" "$out"
+	case $(uname -r) in
+	6.12*)
+		[ "$(val pasid_attach "$out")" = -95 ] && grep -q 'no PASID scope: its iommufd attaches no PASID' <<<"$out"
+		tap_result $? "libiopf: ... and 6.12 refuses it at attach: -EOPNOTSUPP, said (its iommufd attaches no PASID)" "$out";;
+	*)
+		[ "$(val pasid_attach "$out")" = -77 ]
+		tap_result $? "libiopf: ... and $(uname -r) takes it at attach as far as its fd: not an iommufd, -EBADFD" "$out";;
+	esac
+else
+	[ "$(val pasid_scope "$out")" = -95 ] && grep -q 'no PASID scope' <<<"$out"
+	tap_result $? "libiopf: a PASID scope on a kernel without one: -EOPNOTSUPP, said" "$out"
 fi
 $I unload --all >/dev/null 2>&1
 tap_done

@@ -72,9 +72,10 @@ struct iopf_policy {
 	char name[IOPF_OPS_NAME_LEN];
 	char pin_dir[256];		/* where it is pinned, or "" */
 	bool loaded, scope_set;
-	bool tenant;			/* a tenant scope: a device (dev_id) or a queue (fault_id) */
+	bool tenant;			/* a tenant scope: a device (dev_id), a PASID or a queue */
 	int iommufd;
 	unsigned int dev_id, fault_id;	/* one of them, for a tenant scope */
+	unsigned int pasid;		/* with dev_id: the PASID scope, else 0 */
 	enum libiopf_step step;		/* of the last failure */
 };
 

@@ -163,7 +163,7 @@ int iopf_policy_set_param(struct iopf_policy *p, const char *key, const char *va
 }
 
 /*
- * @err, from iopf_ops_kernel_has_tenant() or _fault_queue(), as the
+ * @err, from iopf_ops_kernel_has_tenant(), _fault_queue() or _pasid(), as the
  * caller's error: -EOPNOTSUPP if the kernel lacks @scope (its struct
  * iopf_ops has no @members), with a message; 0 if it has it
  */
@@ -182,7 +182,7 @@ static int kernel_scope_err(int err, const char *scope, const char *members)
 int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *opts)
 {
 	enum iopf_scope kind;
-	unsigned int fault_id;
+	unsigned int fault_id, pasid;
 	const char *dev;
 	int err;
 
@@ -202,6 +202,12 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 	/* A queue's ID with another scope: the caller meant something else */
 	if (fault_id && kind != IOPF_SCOPE_FAULT_QUEUE) {
 		libiopf_err("a fault_id (%u) is for the fault-queue scope only", fault_id);
+		return -EINVAL;
+	}
+	/* Read only from a caller that knows it (sz past it): else 0 */
+	pasid = OPTS_GET(opts, pasid, 0);
+	if (pasid && kind != IOPF_SCOPE_PASID) {
+		libiopf_err("a pasid (%u) is for the PASID scope only (IOPF_SCOPE_PASID)", pasid);
 		return -EINVAL;
 	}
 	switch (kind) {
@@ -247,6 +253,27 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 			return err;
 		dev = "";
 		break;
+	case IOPF_SCOPE_PASID:
+		if (OPTS_GET(opts, iommufd, -1) < 0 || !OPTS_GET(opts, dev_id, 0)) {
+			libiopf_err("a PASID scope needs an iommufd (>= 0) and a device ID (nonzero) beside its pasid");
+			return -EINVAL;
+		}
+		if (!pasid) {
+			libiopf_err("a PASID scope needs a pasid (nonzero: PASID 0 is no PASID; the whole device is IOPF_SCOPE_TENANT)");
+			return -EINVAL;
+		}
+		/* One scope at a time, as the kernel wants it (fault_id: refused above) */
+		if (OPTS_GET(opts, dev_name, NULL)) {
+			libiopf_err("a PASID scope takes no device name: its device is dev_id");
+			return -EINVAL;
+		}
+		/* 6.12's BTF has the members too: its kernel refuses at attach */
+		err = kernel_scope_err(iopf_ops_kernel_has_pasid(), "PASID",
+				       "iommufd, dev_id and pasid");
+		if (err)
+			return err;
+		dev = "";
+		break;
 	default:
 		libiopf_err("unknown scope %d", (int)kind);
 		return -EINVAL;
@@ -256,10 +283,12 @@ int iopf_policy_set_scope(struct iopf_policy *p, const struct iopf_scope_opts *o
 		libiopf_err("%s: cannot set the scope in its iopf_ops: %s", p->name, strerror(-err));
 		return err;
 	}
-	p->tenant = kind == IOPF_SCOPE_TENANT || kind == IOPF_SCOPE_FAULT_QUEUE;
+	p->tenant = kind == IOPF_SCOPE_TENANT || kind == IOPF_SCOPE_FAULT_QUEUE ||
+		    kind == IOPF_SCOPE_PASID;
 	p->iommufd = p->tenant ? opts->iommufd : -1;
-	p->dev_id = kind == IOPF_SCOPE_TENANT ? opts->dev_id : 0;
+	p->dev_id = kind == IOPF_SCOPE_TENANT || kind == IOPF_SCOPE_PASID ? opts->dev_id : 0;
 	p->fault_id = fault_id;
+	p->pasid = pasid;
 	p->scope_set = true;
 	return 0;
 }
@@ -316,6 +345,8 @@ static int write_value(struct iopf_policy *p)
 {
 	if (p->fault_id)
 		return iopf_ops_write_kern_value_fault_queue(p->obj, p->iommufd, p->fault_id);
+	if (p->pasid)
+		return iopf_ops_write_kern_value_pasid(p->obj, p->iommufd, p->dev_id, p->pasid);
 	return p->tenant ?
 		iopf_ops_write_kern_value_tenant(p->obj, p->iommufd, p->dev_id) :
 		iopf_ops_write_kern_value(p->obj);
@@ -384,7 +415,7 @@ static void release_links(struct iopf_policy *p)
 	p->ops_fd = -1;
 }
 
-/* The struct_ops link: libbpf's for a host scope, ours for a tenant or queue scope */
+/* The struct_ops link: libbpf's for a host scope, ours for a tenant, PASID or queue scope */
 static int attach_ops(struct iopf_policy *p)
 {
 	const char *dev = "?";
@@ -425,7 +456,12 @@ static int attach_ops(struct iopf_policy *p)
 		libiopf_err("attaching %s: permission denied", p->name);
 		break;
 	case EOPNOTSUPP:
-		libiopf_err("%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", p->name);
+		/* Its BTF has the member, but its iommufd attaches no PASID (6.12) */
+		if (p->pasid)
+			libiopf_err("attaching %s: this kernel has no PASID scope: its iommufd attaches no PASID (Linux 7.3 has it)",
+				    p->name);
+		else
+			libiopf_err("%s: the iopf_ops map must be in SEC(\".struct_ops.link\")", p->name);
 		break;
 	default:
 		libiopf_err("attaching %s: %s", p->name, strerror(-err));
@@ -591,12 +627,13 @@ int iopf_policy_replace(struct iopf_policy *p, const char *name)
 		return -ENOLINK;
 	}
 	/*
-	 * A tenant's policy (scope a device or "fault:ID") keeps its owner's
-	 * scope, which only that owner's iommufd gives: not a name to copy
+	 * A tenant's policy (scope a device, "pasid:DEV_ID:PASID" or
+	 * "fault:ID") keeps its owner's scope, which only that owner's
+	 * iommufd gives: not a name to copy
 	 */
 	if (old.tenant && !p->tenant) {
 		p->step = STEP_SCOPE;
-		libiopf_err("%s is a tenant's policy (scope %s, uid %lld): replace keeps the scope, which only its owner's tenant scope (IOPF_SCOPE_TENANT or IOPF_SCOPE_FAULT_QUEUE) gives; unload it instead",
+		libiopf_err("%s is a tenant's policy (scope %s, uid %lld): replace keeps the scope, which only its owner's tenant scope (IOPF_SCOPE_TENANT, IOPF_SCOPE_PASID or IOPF_SCOPE_FAULT_QUEUE) gives; unload it instead",
 			    name, old.scope, old.uid);
 		return -EXDEV;
 	}
