@@ -1246,16 +1246,18 @@ static void kt_late_unreg_fn(struct work_struct *work)
 /*
  * A dead policy whose link's last reference is gone is stopped by that
  * link's unreg, which the core calls from the link's dealloc and follows
- * with the map's put, under no lock.  A .reg() of its name meanwhile waits
- * for that: stopped by the .reg(), its exit() could run from a freed map.
+ * with the map's put, under no lock.  A .reg() of its name meanwhile takes
+ * it off the lists and attaches at once, but leaves its stop to that
+ * unreg: stopped by the .reg(), its exit() could run from a freed map.
  */
-static void kt_reattach_waits_for_freed_link(struct kunit *test)
+static void kt_reattach_leaves_freed_link_to_unreg(struct kunit *test)
 {
 	struct kt *kt = test->priv;
 	struct kt_dev *d = kt_dev_new(test, KT_NOT_PCI, false);
 	struct kt_slot *s0 = &kt->slot[0], *s1 = &kt->slot[1];
 	struct kt_late_unreg late = { .s = s0 };
 	struct iopf_bpf_verdict v;
+	unsigned int exits;
 	bool done;
 	int ret;
 
@@ -1272,13 +1274,16 @@ static void kt_reattach_waits_for_freed_link(struct kunit *test)
 	s1->ops = kt_ops[1];
 	strscpy(s1->ops.name, s0->ops.name);
 	ret = iopf_bpf_reg(&s1->ops, &s1->link);
-	/* The dead one stopped before the new one was listed, by its unreg */
+	/* Attached at once, the dead one not stopped: its unreg has not run */
 	done = READ_ONCE(late.done);
-	KUNIT_EXPECT_TRUE(test, done);
+	exits = READ_ONCE(s0->exits);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_FALSE(test, done);
+	KUNIT_EXPECT_EQ(test, exits, 0);
+	/* ... and stopped once by it */
 	flush_delayed_work(&late.work);
 	destroy_delayed_work_on_stack(&late.work);
 	WRITE_ONCE(kt_off_thread, NULL);
-	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, s0->exits, 1);
 	KUNIT_EXPECT_PTR_EQ(test, s0->exit_task, late.task);
 	if (!ret)
@@ -1294,7 +1299,7 @@ static struct kunit_case kt_combine_cases[] = {
 	KUNIT_CASE(kt_late_invalid_answer_ejects),
 	KUNIT_CASE(kt_invalid_answer_gives_way),
 	KUNIT_CASE(kt_ejected_not_asked_again),
-	KUNIT_CASE(kt_reattach_waits_for_freed_link),
+	KUNIT_CASE(kt_reattach_leaves_freed_link_to_unreg),
 	KUNIT_CASE(kt_one_action_per_request),
 	KUNIT_CASE(kt_shadow_not_obeyed),
 	{}

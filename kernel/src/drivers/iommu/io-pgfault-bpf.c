@@ -48,7 +48,6 @@
 #include <linux/seq_file.h>
 #include <linux/srcu.h>
 #include <linux/timekeeping.h>
-#include <linux/wait.h>
 #include <trace/events/iopf.h>
 
 #define CREATE_TRACE_POINTS
@@ -99,13 +98,11 @@ static DEFINE_HASHTABLE(iopf_bpf_by_dev, 6);
 static HLIST_HEAD(iopf_bpf_by_fault);
 
 /*
- * Policies iopf_bpf_unreg() stopped, and its wakeup: a .reg() waits there
- * for a dead policy in its way whose link is being freed
- * (iopf_bpf_lock_reg()), at most IOPF_BPF_DEAD_WAIT jiffies.
+ * Dead policies a .reg() of their name took off the lists while their
+ * link was being freed, on dying_node: that link's unreg, which the core
+ * calls before it puts the map, stops them (iopf_bpf_take_dead()).
  */
-static atomic_long_t iopf_bpf_unreg_stops = ATOMIC_LONG_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(iopf_bpf_unreg_wq);
-#define IOPF_BPF_DEAD_WAIT	(5 * HZ)
+static LIST_HEAD(iopf_bpf_dying);
 
 /*
  * Read without a lock by iopf_bpf_decide(), inline in the fault path, to
@@ -1267,53 +1264,41 @@ static int iopf_bpf_scope_get(const struct iopf_ops *ops, struct device **dev,
  * close returned with it still listed.  Its link's detach, when it comes,
  * finds nothing of its own listed.  The caller stops it, holding *@link,
  * a reference on its link that keeps its map and so its exit() program.
- * ERR_PTR(-EAGAIN) if the link's last reference is gone: the link is being
- * freed, and its dealloc calls iopf_bpf_unreg(), which stops the policy,
- * then puts the map, with no lock of ours held meanwhile.  Taken here, the
- * policy would be stopped by the caller while the map may be freed.
+ * If the link's last reference is gone, the link is being freed: its
+ * dealloc calls iopf_bpf_unreg() and then puts the map, under no lock of
+ * ours, so the policy could not be stopped here with the map kept.  It
+ * goes on iopf_bpf_dying for that unreg to stop, and NULL is returned.
  */
 static struct iopf_bpf_policy *iopf_bpf_take_dead(const struct iopf_ops *ops,
 						  struct bpf_link **link)
 {
 	struct iopf_bpf_policy *p = iopf_bpf_find(ops, ops->name);
 
+	*link = NULL;
 	if (!p || !test_bit(0, &p->dead))
 		return NULL;
-	*link = bpf_link_inc_not_zero(p->link);
-	if (IS_ERR(*link))
-		return ERR_PTR(-EAGAIN);
 	iopf_bpf_unlist(p);
-	return p;
+	*link = bpf_link_inc_not_zero(p->link);
+	if (!IS_ERR(*link))
+		return p;
+	*link = NULL;
+	list_add_tail(&p->dying_node, &iopf_bpf_dying);
+	return NULL;
 }
 
-/*
- * Take iopf_bpf_lock for .reg() of @ops, with the dead policy in its way
- * taken off the lists (iopf_bpf_take_dead()), or NULL.  One whose link is
- * being freed is left to that link's unreg: wait until a policy stops
- * there, and look again, for IOPF_BPF_DEAD_WAIT in all; then -EBUSY,
- * without the lock.  Sleeps.
- */
-static int iopf_bpf_lock_reg(const struct iopf_ops *ops,
-			     struct iopf_bpf_policy **dead,
-			     struct bpf_link **dead_link)
+/* The policy of @link that iopf_bpf_take_dead() left to its unreg, taken */
+static struct iopf_bpf_policy *iopf_bpf_take_dying(struct bpf_link *link)
 {
-	long left = IOPF_BPF_DEAD_WAIT;
-	long seq;
+	struct iopf_bpf_policy *p;
 
-	for (;;) {
-		mutex_lock(&iopf_bpf_lock);
-		*dead = iopf_bpf_take_dead(ops, dead_link);
-		if (!IS_ERR(*dead))
-			return 0;
-		/* Still listed: its unreg has not begun, and counts after this */
-		seq = atomic_long_read(&iopf_bpf_unreg_stops);
-		mutex_unlock(&iopf_bpf_lock);
-		left = wait_event_timeout(iopf_bpf_unreg_wq,
-					  atomic_long_read(&iopf_bpf_unreg_stops) != seq,
-					  left);
-		if (!left)
-			return -EBUSY;
+	lockdep_assert_held(&iopf_bpf_lock);
+	list_for_each_entry(p, &iopf_bpf_dying, dying_node) {
+		if (p->link == link) {
+			list_del(&p->dying_node);
+			return p;
+		}
 	}
+	return NULL;
 }
 
 /*
@@ -1330,8 +1315,7 @@ static int iopf_bpf_lock_reg(const struct iopf_ops *ops,
  * iommufd attaches no PASID (6.12), -EEXIST for a name in use,
  * -ENOSPC past IOPF_MAX_POLICIES (for a tenant, past
  * IOPF_MAX_TENANT_POLICIES_ALL: 16 are kept for the host), -EDQUOT past
- * IOPF_MAX_TENANT_POLICIES of the user, -EBUSY if an ejected policy of its
- * name is still stopping after IOPF_BPF_DEAD_WAIT (5 s), -ENOMEM.
+ * IOPF_MAX_TENANT_POLICIES of the user, -ENOMEM.
  */
 int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 {
@@ -1362,13 +1346,8 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 
 	/* Before listing: the release hooks look only when it is on */
 	iopf_bpf_key_get();
-	ret = iopf_bpf_lock_reg(ops, &dead, &dead_link);
-	if (ret) {
-		iopf_bpf_key_put();
-		iopf_bpf_policy_free(p);
-		dev = NULL;	/* put with it */
-		goto out_scope;
-	}
+	mutex_lock(&iopf_bpf_lock);
+	dead = iopf_bpf_take_dead(ops, &dead_link);
 	if (dev && !device_iommu_mapped(dev)) {
 		ret = -ENODEV;	/* gone, or going: its release has run */
 	} else if (p->pasid && !iopf_bpf_pasid_attached(&t, p->pasid)) {
@@ -1378,10 +1357,10 @@ int iopf_bpf_reg(void *kdata, struct bpf_link *link)
 			ret = -EEXIST;
 		else if (iopf_bpf_nr_policies == IOPF_MAX_POLICIES)
 			ret = -ENOSPC;
-		else if (p->owner && iopf_bpf_nr_tenant(&p->uid) ==
+		else if (p->owner && iopf_bpf_nr_tenant(&p->uid) >=
 					IOPF_MAX_TENANT_POLICIES)
 			ret = -EDQUOT;
-		else if (p->owner && iopf_bpf_nr_tenant(NULL) ==
+		else if (p->owner && iopf_bpf_nr_tenant(NULL) >=
 					IOPF_MAX_TENANT_POLICIES_ALL)
 			ret = -ENOSPC;	/* the rest is the host's */
 	}
@@ -1444,16 +1423,13 @@ void iopf_bpf_unreg(void *kdata, struct bpf_link *link)
 	if (p && p->link == link)
 		iopf_bpf_unlist(p);
 	else
-		p = NULL;
+		p = iopf_bpf_take_dying(link);
 	mutex_unlock(&iopf_bpf_lock);
 	if (!p)
 		return;
 
 	iopf_bpf_policy_stop(p);
 	iopf_bpf_key_put();
-	/* A .reg() may wait for this one to stop: iopf_bpf_lock_reg() */
-	atomic_long_inc(&iopf_bpf_unreg_stops);
-	wake_up_all(&iopf_bpf_unreg_wq);
 }
 
 /*

@@ -47,6 +47,7 @@ static_assert(sizeof(struct iopf_bpf_counters) % sizeof(u64) == 0);
 struct iopf_bpf_policy {
 	struct list_head node;		/* iopf_bpf_scoped or iopf_bpf_global */
 	struct hlist_node dev_node;	/* iopf_bpf_by_dev, if scoped */
+	struct list_head dying_node;	/* iopf_bpf_dying, once taken there */
 	struct iopf_ops *ops;
 	struct bpf_link *link;
 	struct device *dev;		/* scope, referenced; NULL: all devices */
