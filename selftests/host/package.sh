@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# the VM uses its output: vm/package and vm/package_dpkg install its packages
 # The Debian packages (make deb, tools/debian/): built with
 # dpkg-buildpackage against a patched kernel's vmlinux (the test kernel's,
 # as install.sh does), they hold exactly what make install installs,
