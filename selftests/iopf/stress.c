@@ -913,6 +913,43 @@ static struct xpol *xpol_get(struct proc *p, struct xpol *pool, const struct moc
 }
 
 /*
+ * Attach @x, a policy for @v: the first time through libbpf, which writes
+ * the map's value (the link in *@l), later by pol_attach().  The link's
+ * fd, or -1 (the failure said)
+ */
+static int xpol_attach(struct proc *p, struct xpol *x, struct bpf_link **l,
+		       const struct fdev *v)
+{
+	if (x->first_done)
+		return pol_attach(p, &x->pl, rnd() % 4 == 0);
+	*l = bpf_map__attach_struct_ops(x->pl.map);
+	if (!*l) {
+		fail("proc %d: attach %s of %s: %s", p->idx, x->pl.what, v->m.name,
+		     strerror(errno));
+		return -1;
+	}
+	x->first_done = true;
+	x->pl.attached++;
+	INC(p->st, attach);
+	return bpf_link__fd(*l);
+}
+
+/* @x's link @fd must hang up within 5 s, its policy ejected with @kind */
+static void expect_ejected(struct proc *p, struct xpol *x, int fd, uint32_t kind,
+			   const char *scope)
+{
+	if (!link_hup(fd, 5000)) {
+		fail("proc %d: %s, scoped to %s, not ejected", p->idx, x->pl.what, scope);
+		return;
+	}
+	INC(p->st, ejected);
+	INC(p->st, ejected_kind[x->t->data->exit_kind & 15]);
+	if (x->t->data->exit_kind != kind)
+		fail("proc %d: %s stopped, reason %u", p->idx, x->pl.what,
+		     x->t->data->exit_kind);
+}
+
+/*
  * A policy scoped to the victim device, then the victim destroyed with
  * groups pending at its handler: the kernel must eject the policy
  * (device-removed), and it must not run again; a new victim follows,
@@ -932,36 +969,15 @@ static void victim_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 		dev_create(p, v, true);
 		return;
 	}
-	if (!x->first_done) {
-		/* The first attach writes the map's value: through libbpf */
-		l = bpf_map__attach_struct_ops(x->pl.map);
-		if (!l) {
-			fail("proc %d: attach to %s: %s", p->idx, v->m.name, strerror(errno));
-			return;
-		}
-		x->first_done = true;
-		x->pl.attached++;
-		INC(p->st, attach);
-		fd = bpf_link__fd(l);
-	} else {
-		fd = pol_attach(p, &x->pl, rnd() % 4 == 0);
-		if (fd < 0)
-			return;
-	}
+	fd = xpol_attach(p, x, &l, v);
+	if (fd < 0)
+		return;
 	burst(p, v, 2 + rnd() % 4);
 	pthread_mutex_lock(&v->lock);
 	service(p, v, rnd() % 2, false);	/* some read, left unanswered */
 	pthread_mutex_unlock(&v->lock);
 	dev_destroy(p, v);
-	if (!link_hup(fd, 5000)) {
-		fail("proc %d: policy scoped to a destroyed device not ejected", p->idx);
-	} else {
-		INC(p->st, ejected);
-		INC(p->st, ejected_kind[x->t->data->exit_kind & 15]);
-		if (x->t->data->exit_kind != IOPF_EXIT_DEV_REMOVED)
-			fail("proc %d: victim's policy stopped, reason %u", p->idx,
-			     x->t->data->exit_kind);
-	}
+	expect_ejected(p, x, fd, IOPF_EXIT_DEV_REMOVED, "a destroyed device");
 	calls = test_calls(x->t);
 	if (l)
 		bpf_link__destroy(l);
@@ -1046,22 +1062,9 @@ static void queue_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 
 	if (!x)
 		return;
-	if (!x->first_done) {
-		l = bpf_map__attach_struct_ops(x->pl.map);
-		if (!l) {
-			fail("proc %d: attach to fault queue %u of %s: %s", p->idx,
-			     v->m.fault_id, v->m.name, strerror(errno));
-			return;
-		}
-		x->first_done = true;
-		x->pl.attached++;
-		INC(p->st, attach);
-		fd = bpf_link__fd(l);
-	} else {
-		fd = pol_attach(p, &x->pl, rnd() % 4 == 0);
-		if (fd < 0)
-			return;
-	}
+	fd = xpol_attach(p, x, &l, v);
+	if (fd < 0)
+		return;
 	calls = test_calls(x->t);
 	burst(p, v, 2 + rnd() % 4);	/* answered INVALID by the queue's policy */
 	if (test_calls(x->t) != calls)
@@ -1073,14 +1076,8 @@ static void queue_cycle(struct proc *p, struct xpol *pool, struct fdev *v)
 	if (ret) {
 		fail("proc %d: destroy the fault queue of %s: %s", p->idx, v->m.name,
 		     strerror(-ret));
-	} else if (!link_hup(fd, 5000)) {
-		fail("proc %d: policy scoped to a destroyed fault queue not ejected", p->idx);
 	} else {
-		INC(p->st, ejected);
-		INC(p->st, ejected_kind[x->t->data->exit_kind & 15]);
-		if (x->t->data->exit_kind != IOPF_EXIT_OWNER_RELEASED)
-			fail("proc %d: victim queue's policy stopped, reason %u", p->idx,
-			     x->t->data->exit_kind);
+		expect_ejected(p, x, fd, IOPF_EXIT_OWNER_RELEASED, "a destroyed fault queue");
 	}
 	calls = test_calls(x->t);
 	/* A new queue for the victim, then its groups: not the old policy's */
