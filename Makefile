@@ -159,9 +159,12 @@ KERNELS ?= 6.12 7.3
 check: deps
 	@# 6.12 always: user space builds from its tree
 	@for k in 6.12 $(filter-out 6.12,$(KERNELS)); do IOPF_KERNEL=$$k kernel/build.sh kernel || exit 1; done
-	@# -j: the objects and programs are independent; about 2x faster on 2 cores
-	@$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)
-	@IOPF_KERNELS="$(KERNELS)" selftests/run '$(FILTER)'
+	@# The user-space build runs beside the host tests that build in the
+	@# kernel trees (selftests/run); -j: the objects and programs are
+	@# independent, about 2x faster on 2 cores
+	@IOPF_KERNELS="$(KERNELS)" \
+		IOPF_BUILD='$(MAKE) -s -j$$(nproc) userspace $(if $(filter 7.3,$(KERNELS)),selftests-7.3)' \
+		selftests/run '$(FILTER)'
 
 # The VM suite on the debug kernel (KASAN, kmemleak, DEBUG_OBJECTS;
 # kernel/debug.config), and the race and CI-size stress tests on the KCSAN
