@@ -69,7 +69,8 @@ complete_words() {	# complete_words WORD...: what bash completion offers for the
 		. tools/iopfctl.bash-completion
 		COMP_WORDS=("$@")
 		COMP_CWORD=$(($# - 1))
-		PATH=$PWD/build:$PATH _iopfctl
+		# IOPFCTL_DIR: where the iopfctl it runs is, a stub's for attached names
+		PATH=${IOPFCTL_DIR:-$PWD/build}:$PATH _iopfctl
 		echo "${COMPREPLY[*]}"
 	)
 }
@@ -81,6 +82,84 @@ expect_match 'quarantine' "completion: built-in policies after replace NAME" "$(
 expect_match '--set' "completion: replace options" "$(complete_words iopfctl replace fence quarantine --s)"
 [ "$(complete_words iopfctl ev)" = events ]; tap_result $? "completion: events" "$(complete_words iopfctl ev)"
 [ "$(complete_words iopfctl top --i)" = --interval ]; tap_result $? "completion: top options" "$(complete_words iopfctl top --i)"
+
+# iopfctl.md "Bash completion", bullet by bullet (the command and policy
+# names are above and, for the search path, after inspect below)
+words_sorted() { tr ' ' '\n' | grep -v '^$' | sort | paste -sd ' '; }	# words_sorted <REPLY
+offers() { [[ " $2 " == *" $1 "* ]]; }	# offers WORD REPLY
+o=$(mktemp -d)
+touch "$o/mine.bpf.o" "$o/other.o" "$o/notes.txt"
+mkdir "$o/sub"
+bad=
+for c in load "replace fence" inspect; do
+	# shellcheck disable=SC2086 # the command's words
+	got=$(complete_words iopfctl $c "$o/" | words_sorted)
+	[ "$got" = "$o/mine.bpf.o $o/other.o" ] || bad+=" $c: '$got'"
+done
+[ -z "$bad" ]; tap_result $? "docs: iopfctl.md: completion: *.o files (no other file) after load, replace NAME and inspect" "$bad"
+rm -rf "$o"
+# A device this host really has, as the script lists them
+dev=
+for f in /sys/bus/*/devices/*; do [ -e "$f" ] && dev=${f##*/} && break; done
+if [ -n "$dev" ]; then
+	bad=
+	for c in "load observe" "replace fence quarantine"; do
+		# shellcheck disable=SC2086 # the command's words
+		got=$(complete_words iopfctl $c --dev "")
+		# the device, and no policy name: --dev takes a device only
+		offers "$dev" "$got" && ! offers storm_guard "$got" || bad+=" $c --dev: '$(head -c 300 <<<"$got")'"
+		# shellcheck disable=SC2086
+		got=$(complete_words iopfctl $c --dev "${dev%?}")
+		offers "$dev" "$got" || bad+=" $c --dev ${dev%?}: '$got'"
+	done
+	[ -z "$bad" ]; tap_result $? "docs: iopfctl.md: completion: device names (/sys/bus/*/devices) after --dev of load and replace" "device $dev:$bad"
+else
+	echo "ok - docs: iopfctl.md: completion: device names after --dev # SKIP no device in /sys/bus/*/devices"
+fi
+# This host's kernel has no iopf-bpf: a stub iopfctl answers what the
+# script asks, list --json, as the real one does with two policies
+# attached and a third ejected and gone since (only under "ejections")
+stub=$(mktemp -d)
+cat >"$stub/iopfctl" <<'EOF'
+#!/bin/sh
+[ "$*" = "list --json" ] || exit 1
+echo '{"policies":[{"name":"fence","scope":"*","order":0,"state":"live","link_id":12,"pinned":"/sys/fs/bpf/iopf/fence","mode":"live","calls":5,"obeyed":5,"overridden":0,"shadowed":0,"tenant":false,"uid":0},{"name":"q1","scope":"iommufd_mock0","order":1,"state":"live","link_id":14,"pinned":"/sys/fs/bpf/iopf/q1","mode":"shadow","calls":0,"obeyed":0,"overridden":0,"shadowed":0,"tenant":false,"uid":0}],"ejections":[{"seq":3,"name":"gone","reason":"device-removed","action":"default","message":"","device":"iommufd_mock1","pasid":null,"time_ns":1765000000000000000,"time":"2025-12-06T05:46:40Z"}]}'
+EOF
+chmod +x "$stub/iopfctl"
+attached() {	# attached WORD...: the names completion offers, options left out
+	IOPFCTL_DIR=$stub complete_words "$@" | tr ' ' '\n' | grep -v '^-' | words_sorted
+}
+got=$(attached iopfctl stats "")
+[ "$got" = "fence q1" ]; tap_result $? "docs: iopfctl.md: completion: attached policies after stats, from iopfctl list --json (not its ejections)" "'$got'"
+got=$(attached iopfctl unload "")
+[ "$got" = "fence q1" ]; tap_result $? "docs: iopfctl.md: completion: attached policies after unload" "'$got'"
+bad=
+for c in show replace; do
+	got=$(attached iopfctl $c "")
+	[ "$got" = "fence q1" ] || bad+=" $c: '$got'"
+done
+[ -z "$bad" ]; tap_result $? "docs: iopfctl.md: completion: attached policies after show, and as replace's first argument" "$bad"
+got=$(IOPFCTL_DIR=$stub complete_words iopfctl unload "")
+[ "$(complete_words iopfctl unload --a)" = --all ] && offers --all "$got"
+tap_result $? "docs: iopfctl.md: completion: --all after unload" "'$(complete_words iopfctl unload --a)' / '$got'"
+bad=
+for c in "" $commands "replace fence" "replace fence quarantine"; do
+	# shellcheck disable=SC2086 # the command's words
+	got=$(complete_words iopfctl $c --)
+	offers --json "$got" && offers --pretty "$got" || bad+=" '$c': '$got'"
+done
+[ -z "$bad" ]; tap_result $? "docs: iopfctl.md: completion: --json and --pretty after every command" "$bad"
+bad=
+for c in $commands; do
+	# shellcheck disable=SC2086
+	got=$(complete_words iopfctl $c a --)
+	if [ "$c" = stats ]; then offers --watch "$got"; else ! offers --watch "$got"; fi || bad+=" $c: '$got'"
+done
+# with policies attached, which a SECONDS completed as a name would show
+got=$(IOPFCTL_DIR=$stub complete_words iopfctl stats fence --watch "")
+[ -z "$got" ] || bad+=" stats fence --watch (its SECONDS): '$got'"
+[ -z "$bad" ]; tap_result $? "docs: iopfctl.md: completion: --watch after stats only, and nothing for its SECONDS" "$bad"
+rm -rf "$stub"
 expect_exit 1 "iopfctl replace without an object: exit 1" build/iopfctl replace fence
 out=$(build/iopfctl policies --json)
 expect_match '"name":"partial_cap"' "policies --json lists the library" "$out"
