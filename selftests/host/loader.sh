@@ -116,6 +116,67 @@ if [ -n "$dev" ]; then
 else
 	echo "ok - docs: iopfctl.md: completion: device names after --dev # SKIP no device in /sys/bus/*/devices"
 fi
+# complete_words sets COMP_WORDS itself; interactive bash splits the line
+# at COMP_WORDBREAKS first, ':' among them, so a device name is several
+# words.  complete_line LINE: what TAB at LINE's end offers, bash-completion
+# loaded, the words split as bash splits them (a run of break characters
+# other than blanks is a word of its own; quotes not handled)
+complete_line() {
+	(
+		. /usr/share/bash-completion/bash_completion
+		. tools/iopfctl.bash-completion
+		COMP_LINE=$1
+		COMP_POINT=${#1}
+		COMP_WORDS=()
+		word='' kind=''	# kind: w in a word, b in a run of break characters
+		for ((i = 0; i < ${#1}; i++)); do
+			c=${1:i:1}
+			if [[ $c == [[:space:]] ]]; then
+				[ -n "$word" ] && COMP_WORDS+=("$word")
+				word='' kind=''
+			elif [[ $COMP_WORDBREAKS == *"$c"* ]]; then
+				[ "$kind" = w ] && COMP_WORDS+=("$word") && word=
+				word+=$c kind=b
+			else
+				[ "$kind" = b ] && COMP_WORDS+=("$word") && word=
+				word+=$c kind=w
+			fi
+		done
+		COMP_WORDS+=("$word")	# the one at the cursor, "" after a blank
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		PATH=${IOPFCTL_DIR:-$PWD/build}:$PATH _iopfctl
+		echo "${COMPREPLY[*]}"
+	)
+}
+if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+	echo "ok - completion: as interactive bash splits the line # SKIP no /usr/share/bash-completion/bash_completion (tools/install-deps installs bash-completion)"
+else
+	# Without ':', as before
+	bad=
+	got=$(complete_line "iopfctl lo"); [ "$got" = load ] || bad+=" lo: '$got'"
+	got=$(complete_line "iopfctl load st"); offers storm_guard "$got" || bad+=" load st: '$got'"
+	got=$(complete_line "iopfctl replace fence quarantine --s"); offers --set "$got" || bad+=" replace ... --s: '$got'"
+	got=$(complete_line "iopfctl load observe --dev ")
+	[ -z "$dev" ] || { offers "$dev" "$got" && ! offers storm_guard "$got"; } || bad+=" --dev: '$(head -c 300 <<<"$got")'"
+	[ -z "$bad" ]; tap_result $? "completion: commands, policies, options and devices as interactive bash splits the line" "$bad"
+	# A device name with ':' this host has, with two (PCI) if it can: bash
+	# replaces the part after the last ':', so that is what is offered
+	cdev=
+	for f in /sys/bus/*/devices/*:*:* /sys/bus/*/devices/*:*; do [ -e "$f" ] && cdev=${f##*/} && break; done
+	for c in "load observe" "replace fence quarantine"; do
+		name="completion: a device name with ':' after --dev of ${c%% *}"
+		if [ -z "$cdev" ]; then
+			echo "ok - $name # SKIP no device name with ':' in /sys/bus/*/devices"
+			continue
+		fi
+		bad=
+		for typed in "${cdev%?}" "${cdev%:*}:"; do
+			got=$(complete_line "iopfctl $c --dev $typed")
+			offers "${cdev##*:}" "$got" && ! offers storm_guard "$got" || bad+=" --dev $typed: '$(head -c 300 <<<"$got")'"
+		done
+		[ -z "$bad" ]; tap_result $? "$name" "device $cdev:$bad"
+	done
+fi
 # This host's kernel has no iopf-bpf: a stub iopfctl answers what the
 # script asks, list --json, as the real one does with two policies
 # attached and a third ejected and gone since (only under "ejections")
