@@ -248,5 +248,26 @@ expect_match '^  kfunc_said +7$' "... the policy starts with the value set" "$($
 $I unload td >/dev/null
 rm -rf "$pd"
 
+# --- the kernel log's ejection lines are rate-limited (a tenant can eject
+# its own policies as fast as it attaches them); sysfs keeps every one ---
+# 12 global policies answering 42; each group ejects the first one alive
+# (the group goes on to iommufd, not to the next policy), all within a
+# second: the kernel's default limit is 10 lines in 5 s
+for i in $(seq 12); do
+	$I load build/bpf/test_policy.bpf.o --name burst$i --set last_action=42 >/dev/null
+done
+mark="iopfctl-test-burst-$$-$RANDOM"
+echo "$mark" >/dev/kmsg
+groups=()
+for i in $(seq 12); do groups+=("0:last:grpid=$i"); done
+out=$($FIRE "${groups[@]}")
+expect_match 'handler=12 ' "burst: 12 groups, each to iommufd's handler" "$out"
+js=$($I list --json)
+json_case "burst: list --json: all 12 policies ejected, bad-action" \
+	'[.ejections[] | select(.name | test("^burst[0-9]+$")) | select(.reason == "bad-action")] | length == 12' "$js"
+n=$(dmesg | sed -n "/$mark/,\$p" | grep -c 'iopf-bpf: policy burst[0-9]* ejected: bad-action')
+[ "$n" -ge 1 ] && [ "$n" -le 10 ]
+tap_result $? "burst: the kernel log has 1 to 10 of the 12 ejection lines (rate-limited)" "$n lines"
+
 $I unload --all >/dev/null 2>&1
 tap_done

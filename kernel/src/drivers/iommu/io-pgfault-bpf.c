@@ -321,17 +321,22 @@ static void iopf_bpf_eject(struct iopf_bpf_policy *p, const char *dev_name,
 	trace_iopf_policy_eject(p->ops->name, kind, iopf_bpf_exit_name(kind),
 				iopf_bpf_action_name(action, num),
 				info->dev_name, pasid, info->msg);
+	/*
+	 * Rate-limited: a tenant can eject its own policies as fast as it can
+	 * attach them.  The record above and the tracepoint keep every one.
+	 */
 	if (kind == IOPF_EXIT_SELF)
-		pr_info("policy %s ejected itself: %s (device %s, pasid %#x)\n",
-			p->ops->name, info->msg, info->dev_name, pasid);
+		pr_info_ratelimited("policy %s ejected itself: %s (device %s, pasid %#x)\n",
+				    p->ops->name, info->msg, info->dev_name, pasid);
 	else if (msg)
-		pr_info("policy %s ejected: %s: %s (device %s, pasid %#x)\n",
-			p->ops->name, iopf_exit_names[kind], info->msg,
-			info->dev_name, pasid);
+		pr_info_ratelimited("policy %s ejected: %s: %s (device %s, pasid %#x)\n",
+				    p->ops->name, iopf_exit_names[kind], info->msg,
+				    info->dev_name, pasid);
 	else
-		pr_info("policy %s ejected: %s (action %s, device %s, pasid %#x)\n",
-			p->ops->name, iopf_exit_names[kind],
-			iopf_bpf_action_name(action, num), info->dev_name, pasid);
+		pr_info_ratelimited("policy %s ejected: %s (action %s, device %s, pasid %#x)\n",
+				    p->ops->name, iopf_exit_names[kind],
+				    iopf_bpf_action_name(action, num),
+				    info->dev_name, pasid);
 	schedule_work(&iopf_bpf_reap_work);
 }
 
