@@ -101,11 +101,12 @@ checked_sysfs_tree() {
 	return 1
 }
 
-# The kernel log formats of policy-api.md: the kernel's pr_info() formats
+# The kernel log formats of policy-api.md: the kernel's pr_info() (or
+# pr_info_ratelimited()) formats
 checked_log_formats() {
 	local fmts line re missing=
-	fmts=$(grep -h -A1 'pr_info("policy %s ejected' kernel/src/drivers/iommu/io-pgfault-bpf.c |
-		sed -nE 's/.*pr_info\("(.*)\\n".*/iopf-bpf: \1/p')
+	fmts=$(grep -h -A1 -E 'pr_info(_ratelimited)?\("policy %s ejected' kernel/src/drivers/iommu/io-pgfault-bpf.c |
+		sed -nE 's/.*pr_info(_ratelimited)?\("(.*)\\n".*/iopf-bpf: \2/p')
 	while IFS= read -r line; do
 		# <placeholder> stands for a %s or %#x
 		re=$(sed -E 's/[][().*^$|+?\\]/\\&/g; s/<[a-z]+>/%[#a-z]+/g' <<<"$line")
