@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# first kernel: make check runs it on the first kernel only (5-11 s a
+# kernel, 2026-12-07), make check-full on each
 #
 # Smoke run of the in-kernel benchmark (make bench runs it at full size on
 # a kernel without lockdep): every configuration is set up, measured and
